@@ -1,0 +1,3 @@
+from pyvm.cli import main
+
+raise SystemExit(main())

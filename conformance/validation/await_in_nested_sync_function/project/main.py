@@ -1,0 +1,4 @@
+async def main():
+    def inner():
+        await other()
+    inner()

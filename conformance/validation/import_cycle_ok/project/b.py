@@ -1,0 +1,5 @@
+import a
+
+
+def g():
+    return 1

@@ -1,0 +1,5 @@
+import tools
+
+
+def main():
+    tools.run()

@@ -1,0 +1,7 @@
+class App:
+    def main(self):
+        pass
+
+
+def main():
+    App().main()

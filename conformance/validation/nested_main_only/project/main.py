@@ -1,0 +1,4 @@
+def outer():
+    def main():
+        pass
+    return main

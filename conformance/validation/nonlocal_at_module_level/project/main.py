@@ -1,0 +1,5 @@
+nonlocal x
+
+
+def main():
+    pass

@@ -1,0 +1,3 @@
+class App:
+    def main(self):
+        pass

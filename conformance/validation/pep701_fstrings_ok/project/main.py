@@ -1,0 +1,3 @@
+def main():
+    names = ["a", "b"]
+    print(f"{", ".join(names)}")

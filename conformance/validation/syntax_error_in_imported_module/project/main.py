@@ -1,0 +1,5 @@
+import helpers
+
+
+def main():
+    helpers.go()

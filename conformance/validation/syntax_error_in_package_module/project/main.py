@@ -1,0 +1,5 @@
+from pkg import mod
+
+
+def main():
+    mod.go()

@@ -1,0 +1,10 @@
+def main():
+    pass
+
+
+async def main():
+    pass
+
+
+def main():
+    pass

@@ -1,0 +1,6 @@
+def main():
+    print("First main")
+
+
+def main():
+    print("Second main")

@@ -1,0 +1,3 @@
+def main():
+    café = "naïve ☕"
+    print(café)
