@@ -23,6 +23,7 @@ class Suite:
     golden_source: str = "self"  # "self": reviewed pyvm output; "cpython": CPython 3.12 runs the case
     timeout: float = 60.0
     min_cases: int = 0
+    forbid_traceback: bool = True  # a Python traceback from pyvm itself fails the case, golden or not
 
     @classmethod
     def load(cls, suite_toml: Path) -> "Suite":
@@ -31,7 +32,8 @@ class Suite:
         return cls(name=raw.get("name", suite_toml.parent.name), folder=suite_toml.parent,
                    runner=raw["runner"], args=list(raw.get("args", ["{project}"])),
                    stderr=raw.get("stderr", "full"), golden_source=raw.get("golden", "self"),
-                   timeout=float(raw.get("timeout", 60)), min_cases=int(raw.get("min_cases", 0)))
+                   timeout=float(raw.get("timeout", 60)), min_cases=int(raw.get("min_cases", 0)),
+                   forbid_traceback=bool(raw.get("forbid_traceback", True)))
 
     def case_folders(self) -> list[Path]:
         return sorted(p for p in self.folder.iterdir()

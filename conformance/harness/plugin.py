@@ -90,9 +90,12 @@ class CaseItem(pytest.Item):
 
     def runtest(self):
         try:
-            actual = observed_golden(self.case.suite, self._observe()).render()
+            observed = self._observe()
         except HarnessError as exc:
             raise CaseFailure(f"harness: {exc}") from None
+        if self.case.suite.forbid_traceback and "Traceback (most recent call last)" in observed.stderr:
+            raise CaseFailure(f"pyvm printed a Python traceback:\n{observed.stderr}")
+        actual = observed_golden(self.case.suite, observed).render()
         if self.config.getoption("update_golden") and self.case.suite.golden_source == "self":
             self.case.golden_path.write_text(actual, encoding="utf-8")
             return
