@@ -2,6 +2,7 @@
 
     nox -s tests            unit tests + every conformance suite (what .ci/run runs)
     nox -s conformance      the golden conformance suites; `-- --update-golden` rewrites expectations
+    nox -s perf             the compiler benchmark, gated (PyVM/C <= 1.25, identical outputs); not run by default
 
 Every session runs on CPython 3.12 (found as pyvm.toolchain.python312 finds it) in its own venv
 with the project's pinned dependencies; reports land under reports/.
@@ -49,3 +50,11 @@ def conformance(session: nox.Session) -> None:
     """Golden conformance suites only. `nox -s conformance -- --update-golden` rewrites expectations."""
     _install(session, "test")
     session.run("pytest", "conformance", *_conformance_args(session), *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def perf(session: nox.Session) -> None:
+    """Benchmarks, gated: `nox -s perf -- --programs fib,nbody --repeat 3` passes options to the runner.
+    Reports land in reports/perf/."""
+    _install(session, "test,perf")
+    session.run("python", "perf/compiler/bench.py", "--gate", *session.posargs)

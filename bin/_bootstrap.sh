@@ -36,9 +36,13 @@ pyvm_ensure_venv() {
         echo "  Install it (e.g. 'pyenv install 3.12') or set PYVM_PYTHON=/path/to/python3.12." >&2
         return 1
     fi
-    echo "pyvm: setting up $venv with $python" >&2
-    rm -rf "$venv"
-    "$python" -m venv "$venv" || return 1
+    if ! pyvm_is_python312 "$venv/bin/python"; then
+        echo "pyvm: setting up $venv with $python" >&2
+        rm -rf "$venv"
+        "$python" -m venv "$venv" || return 1
+    else
+        echo "pyvm: updating $venv (pyproject.toml changed)" >&2
+    fi
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$pyvm_root[dev]" >&2 || return 1
     echo "$want" > "$stamp"
 }

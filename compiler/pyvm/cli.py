@@ -42,7 +42,39 @@ def build_parser() -> argparse.ArgumentParser:
                                          "modules it imports.")
     check.add_argument("path", metavar="PATH", help="the project folder or its main.py")
     _add_output_options(check)
+
+    run = verbs.add_parser("run", help="compile and run a project (KIR interpreter, or --jit through LLVM)",
+                           description="Compile a project and run it: by default on the KIR interpreter (the "
+                                       "reference semantics), with --jit through LLVM's JIT. The exit status is "
+                                       "the program's.")
+    run.add_argument("path", metavar="PATH", help="the project folder or its main.py")
+    run.add_argument("--jit", action="store_true", help="compile with LLVM and run in this process")
+    _add_level(run, default="O2")
+    _add_output_options(run)
+
+    build = verbs.add_parser("build", help="compile a project to a native executable (LLVM)",
+                             description="Compile a project to a native executable with the LLVM backend, "
+                                         "linked with the C runtime.")
+    build.add_argument("path", metavar="PATH", help="the project folder or its main.py")
+    build.add_argument("-o", "--output", metavar="OUT", required=True, help="the executable to write")
+    _add_level(build, default="O2")
+    _add_output_options(build)
+
+    emit = verbs.add_parser("emit", help="print one stage of the pipeline (ast, typed, kir, llvm, asm)",
+                            description="Print a stage of the compilation pipeline for a project.")
+    emit.add_argument("path", metavar="PATH", help="the project folder or its main.py")
+    emit.add_argument("--stage", required=True, choices=("ast", "typed", "kir", "llvm", "asm"))
+    _add_level(emit, default="O0")
+    _add_output_options(emit)
     return parser
+
+
+def _add_level(p: argparse.ArgumentParser, default: str) -> None:
+    group = p.add_mutually_exclusive_group()
+    for level in ("O0", "O1", "O2", "O3", "Oz"):
+        group.add_argument(f"-{level}", dest="level", action="store_const", const=level,
+                           help=f"optimisation level {level}" + (" (default)" if level == default else ""))
+    p.set_defaults(level=default)
 
 
 class Reporter:
@@ -79,7 +111,29 @@ def cmd_check(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check}
+def cmd_run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from pyvm import pipeline
+
+    if args.jit:
+        return pipeline.run_jit(args.path, args.level)
+    return pipeline.run_interpreted(args.path)
+
+
+def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
+    from pyvm import pipeline
+
+    pipeline.build(args.path, args.output, args.level)
+    return EXIT_OK
+
+
+def cmd_emit(args: argparse.Namespace, reporter: Reporter) -> int:
+    from pyvm import pipeline
+
+    sys.stdout.write(pipeline.emit(args.path, args.stage, args.level))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "run": cmd_run, "build": cmd_build, "emit": cmd_emit}
 
 
 def run(argv: list[str], parser: argparse.ArgumentParser) -> int:
@@ -112,23 +166,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def compiler_main(argv: list[str] | None = None) -> int:
-    """`pyvm_compiler PATH -o OUT`, seed 000's spelling. Validates; code generation is not built yet."""
+    """`pyvm_compiler PATH -o OUT`, seed 000's spelling of `pyvm build`, with its report lines."""
     argv = sys.argv[1:] if argv is None else argv
     parser = _Parser(prog="pyvm_compiler",
-                     description="Seed 000's compiler command: pyvm_compiler project/main.py -o app. "
-                                 "Code generation arrives with the compiler; today this validates the project.")
+                     description="Seed 000's compiler command: pyvm_compiler project/main.py -o app "
+                                 "(the same as `pyvm build`).")
     parser.add_argument("path", metavar="PATH", help="the project folder or its main.py")
     parser.add_argument("-o", "--output", metavar="OUT", required=True, help="the executable to write")
+    _add_level(parser, default="O2")
     _add_output_options(parser)
 
     def go() -> int:
         args = parser.parse_args(argv)
-        status = run(["check", args.path, "--format", args.format] + (["--plain"] if args.plain else []),
-                     build_parser())
-        if status == EXIT_OK:
-            print(f"pyvm_compiler: unsupported: code generation is not implemented yet; "
-                  f"'{args.output}' was not written", file=sys.stderr)
-            return EXIT_REJECTED
-        return status
+        reporter = Reporter(args.format, args.plain)
+        try:
+            from pyvm import pipeline
+            from pyvm.validate import validate_project
+
+            validate_project(args.path)
+            pipeline.build(args.path, args.output, args.level)
+        except CompileError as exc:
+            return reporter.rejected(exc.diagnostics)
+        if args.format == "text":  # seed 000's report
+            for line in ("Validation passed", "AST generated", "LLVM IR compiled", "Optimized",
+                         f"Executable created: {args.output}"):
+                print(f"{reporter.marks.ok} {line}")
+        return EXIT_OK
 
     return _guarded(go)

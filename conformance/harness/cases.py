@@ -24,6 +24,8 @@ class Suite:
     timeout: float = 60.0
     min_cases: int = 0
     forbid_traceback: bool = True  # a Python traceback from pyvm itself fails the case, golden or not
+    variants: list[str] = field(default_factory=list)  # runners that build/run a program several ways
+    enabled: bool = True  # false: skipped at collection (e.g. until the compiler it tests exists)
 
     @classmethod
     def load(cls, suite_toml: Path) -> "Suite":
@@ -33,7 +35,8 @@ class Suite:
                    runner=raw["runner"], args=list(raw.get("args", ["{project}"])),
                    stderr=raw.get("stderr", "full"), golden_source=raw.get("golden", "self"),
                    timeout=float(raw.get("timeout", 60)), min_cases=int(raw.get("min_cases", 0)),
-                   forbid_traceback=bool(raw.get("forbid_traceback", True)))
+                   forbid_traceback=bool(raw.get("forbid_traceback", True)),
+                   variants=list(raw.get("variants", [])), enabled=bool(raw.get("enabled", True)))
 
     def case_folders(self) -> list[Path]:
         return sorted(p for p in self.folder.iterdir()
@@ -50,6 +53,12 @@ class Case:
     setup: list[dict] = field(default_factory=list)
     description: str = ""
     command: str = "pyvm"  # or "pyvm_compiler", seed 000's spelling
+    timeout: float | None = None  # seconds per command; None: the suite's timeout
+    # Pinned essence of a rejection, checked on every run so a regenerated golden cannot drift:
+    # stderr must contain expect_message and the location "project/<expect_file>:<expect_line>:".
+    expect_message: str | None = None
+    expect_line: int | None = None
+    expect_file: str = "main.py"
 
     @property
     def name(self) -> str:
@@ -66,7 +75,15 @@ class Case:
             with open(folder / CASE_FILE, "rb") as f:
                 raw = tomllib.load(f)
         return cls(suite, folder, list(raw.get("args", suite.args)), dict(raw.get("env", {})),
-                   list(raw.get("setup", [])), raw.get("description", ""), raw.get("command", "pyvm"))
+                   list(raw.get("setup", [])), raw.get("description", ""), raw.get("command", "pyvm"),
+                   float(raw["timeout"]) if "timeout" in raw else None,
+                   raw.get("expect_message"),
+                   int(raw["expect_line"]) if "expect_line" in raw else None,
+                   raw.get("expect_file", "main.py"))
+
+    @property
+    def time_limit(self) -> float:
+        return self.timeout if self.timeout is not None else self.suite.timeout
 
     def materialise(self, workdir: Path) -> None:
         """Copy the project into workdir/project and apply the setup steps."""

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass, field
 
 from pyvm.frontend.errors import error, type_error, unsupported
-from pyvm.frontend.program import FunctionInfo, ModuleInfo
+from pyvm.frontend.program import MATH_CONSTANTS, MATH_FUNCTIONS, FunctionInfo, ModuleInfo
 from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, RANGE, STR, BuiltinT, DictT, DictViewT, FnRefT, IterT,
                                  ListT, MERGES, ModuleT, TupleT, Type, TypeVar, UnifyError, key_of, resolve,
                                  unify)
@@ -25,10 +25,14 @@ BUILTIN_FUNCTIONS = {
     "print", "len", "range", "int", "float", "str", "bool", "abs", "min", "max", "sum", "sorted", "reversed",
     "enumerate", "zip", "ord", "chr", "round", "isinstance", "list", "dict", "tuple", "repr",
 }
-MATH_FUNCTIONS = {"sqrt": 1, "floor": 1, "ceil": 1, "sin": 1, "cos": 1, "tan": 1, "log": (1, 2), "exp": 1,
-                  "isclose": 2, "fabs": 1, "log2": 1, "log10": 1, "pow": 2, "trunc": 1}
-MATH_CONSTANTS = {"pi": FLOAT, "e": FLOAT, "inf": FLOAT, "nan": FLOAT, "tau": FLOAT}
-
+# Python builtins outside the subset: rejected as unsupported rather than as unknown names.
+UNSUPPORTED_BUILTINS = {
+    "eval", "exec", "compile", "open", "input", "getattr", "setattr", "hasattr", "delattr", "globals",
+    "locals", "vars", "type", "id", "hash", "iter", "next", "set", "frozenset", "map", "filter", "any",
+    "all", "divmod", "pow", "bin", "hex", "oct", "format", "callable", "super", "object", "property",
+    "staticmethod", "classmethod", "slice", "bytes", "bytearray", "memoryview", "complex", "__import__",
+    "breakpoint", "help", "dir", "issubclass", "ascii", "exit", "quit",
+}
 
 class Deferred(Exception):
     """A type needed here is not decided yet; the statement is retried in the next pass."""
@@ -45,6 +49,7 @@ class Instance:
     targets: dict[int, object] = field(default_factory=dict)
     done: bool = False
     kir_name: str = ""
+    site: ast.AST | None = None  # the call that created this instance, for argument errors
 
     def __repr__(self) -> str:
         return f"Instance({self.func.qualname})"
@@ -96,6 +101,7 @@ class Checker:
             inst = Instance(module.top, None, [], NONE)
             self.module_instances[id(module)] = inst
             self.check(inst)
+        self._check_uncalled_functions()
         main = self.modules[-1]
         if not _has_main_guard(main.tree):
             fn = _module_function(main, "main")
@@ -107,6 +113,20 @@ class Checker:
                     raise error(main.source, fn.node, "call", "main() must take no arguments")
                 self.main_instance = self.instantiate(fn, None, [], main.top.node)
 
+    def _check_uncalled_functions(self) -> None:
+        """Type-check module-level functions that are never called, when every parameter is annotated
+        (unannotated ones are generic: they have no type until a call gives them one)."""
+        called = {id(inst.func) for inst in self.instances.values()}
+        for module in self.modules:
+            for info in module.top.inner.values():
+                if id(info) in called or not isinstance(info.node, ast.FunctionDef) or info.name == "main":
+                    continue
+                if all(p in info.annotations for p in info.params):
+                    checker = FunctionChecker(self, self.module_instances[id(module)])
+                    types = [checker.annotation(info.annotations[p]) for p in info.params]
+                    if all(t.is_resolved for t in types):
+                        self.instantiate(info, None, types, info.node)
+
     def instantiate(self, func: FunctionInfo, parent: Instance | None, arg_types: list[Type],
                     site: ast.AST) -> Instance:
         key = (id(func), id(parent), tuple(key_of(t) for t in arg_types))
@@ -115,7 +135,7 @@ class Checker:
             return inst
         if func.is_async:
             raise unsupported(func.module.source, func.node, "async functions (actors arrive with the actor runtime)")
-        inst = Instance(func, parent, list(arg_types), TypeVar())
+        inst = Instance(func, parent, list(arg_types), TypeVar(), site=site)
         self.instances[key] = inst
         for name, t in zip(func.params, arg_types):
             inst.vars[name] = t
@@ -177,7 +197,7 @@ class FunctionChecker:
         func = self.func
         for name, ann in func.annotations.items():
             if name in self.inst.vars:
-                self.check_annotation(ann, self.inst.vars[name], f"argument '{name}'")
+                self.check_annotation(ann, self.inst.vars[name], f"argument '{name}'", at=self.inst.site)
         for n in range(MAX_PASSES):
             self.strict = final and n == MAX_PASSES - 1
             self.incomplete = False
@@ -248,7 +268,7 @@ class FunctionChecker:
                 return TupleT(tuple(self.annotation(a) for a in args))
         raise unsupported(self.source, node, f"the annotation '{ast.unparse(node)}'")
 
-    def check_annotation(self, ann: ast.expr, actual: Type, what: str) -> None:
+    def check_annotation(self, ann: ast.expr, actual: Type, what: str, at: ast.AST | None = None) -> None:
         declared = self.annotation(ann)
         actual_p = actual.prune()
         if declared == FLOAT and actual_p in (INT, BOOL):  # int is acceptable where float is declared
@@ -258,8 +278,8 @@ class FunctionChecker:
         try:
             unify(declared, actual)
         except UnifyError:
-            raise self.fail(ann, f"{what} is annotated {ast.unparse(ann)} but has type "
-                                 f"{resolve(actual, None)}") from None
+            raise self.fail(at if at is not None and hasattr(at, "lineno") else ann,
+                            f"{what} is annotated {ast.unparse(ann)} but has type {resolve(actual, None)}") from None
 
     # ---- names -----------------------------------------------------------------------------------
 
@@ -301,6 +321,8 @@ class FunctionChecker:
             return "dunder-name", module, STR
         if name in BUILTIN_FUNCTIONS:
             return "builtin", name, BuiltinT(name)
+        if name in UNSUPPORTED_BUILTINS:
+            raise unsupported(self.source, node, f"{name}()")
         raise error(self.source, node, "name", f"name '{name}' is not defined")
 
     def module_attribute(self, target, attr: str, node: ast.AST) -> tuple[str, object, Type]:
@@ -386,6 +408,8 @@ class FunctionChecker:
             if partial is not None:
                 self.unify(self.inst.ret, partial, node, "the return value")
             raise
+        if self.func.returns is not None:
+            self.check_annotation(self.func.returns, t, "return value", at=node)
         self.unify(self.inst.ret, t, node, "the return value")
 
     def stmt_If(self, node: ast.If) -> None:

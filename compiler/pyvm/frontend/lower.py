@@ -8,12 +8,13 @@ returns the exit status. Language operations become primitive KIR plus calls int
 
 Conventions in the generated code:
   * locals live in ALLOCA slots (mem2reg and LLVM promote them); captured locals live in cells
-  * each function keeps a 32-byte shadow frame (runtime `pyvm_frame`: prev, function, file, line),
-    linked by pyvm_frame_enter/leave, and stores the line of each statement at offset 24, so runtime
-    errors print CPython's traceback
+  * every function takes the thread state (runtime `pyvm_tstate`) as its first parameter and keeps
+    a 32-byte shadow frame (runtime `pyvm_frame`: prev, function, file, line), linked inline through
+    it, storing the line of each statement at offset 24, so runtime errors print CPython's traceback
   * int arithmetic is checked: overflow raises OverflowError instead of wrapping
-  * closures: a function with free variables takes its environment (an array of cell pointers) as
-    its first parameter; the value of a function is that environment (null when it has none)
+  * closures: a function with free variables takes its environment (an array of cell pointers) after
+    the thread state; the value of a function is that environment (null when it has none), or a
+    closure object when it may be one of several functions
 """
 
 from __future__ import annotations
@@ -143,13 +144,13 @@ class ProgramLowering:
         target = self.function_name(inst)
         name = self.unique(target + ".boxed")
         self.function_names[key] = name
-        env = Reg("env", PTR)
+        ctx, env = Reg("ctx", PTR), Reg("env", PTR)
         params = [Reg(f"a{i}", kir_type(resolve(t))) for i, t in enumerate(fnset.params)]
         ret = kir_type(resolve(fnset.ret))
-        fn = Function(name, [env, *params], ret)
+        fn = Function(name, [ctx, env, *params], ret)
         b = Builder(fn)
         b.position_at_end(b.new_block("entry"))
-        args = ([env] if inst.func.frees else []) + params
+        args = [ctx] + ([env] if inst.func.frees else []) + params
         result = b.call(Sym(target), args, kir_type(resolve(inst.ret)))
         b.ret(result if ret != VOID else None)
         self.module.functions.append(fn)
@@ -177,13 +178,14 @@ class ProgramLowering:
         b = Builder(fn)
         b.position_at_end(b.new_block("entry"))
         b.call(Sym(self.init.name), [], VOID)
+        ctx = b.call(self.extern("pyvm_tstate_get", [], PTR), [], PTR, "ctx")
         for name in inits:
-            b.call(Sym(name), [], VOID)
+            b.call(Sym(name), [ctx], VOID)
         status = i64(0)
         main = self.checker.main_instance
         if main is not None:  # as `sys.exit(main())` would: an int result is the exit status
             ret = resolve(main.ret).prune()
-            result = b.call(Sym(self.function_name(main)), [], kir_type(ret))
+            result = b.call(Sym(self.function_name(main)), [ctx], kir_type(ret))
             if ret == INT:
                 status = result
             elif ret == BOOL:

@@ -40,7 +40,7 @@ class CallLowering:
     def call_instance(self, inst: Instance, env, args: list):
         name = self.p.function_name(inst)
         callee = self.p.canonical(inst)
-        values = ([env] if callee.func.frees else []) + args
+        values = [self.ctx] + ([env] if callee.func.frees else []) + args
         ret = kir_type(resolve(callee.ret))
         return self.b.call(Sym(name), values, ret)
 
@@ -95,7 +95,7 @@ class CallLowering:
         env = b.load(PTR, b.gep(closure, i64(0), 1, 40, "env"), hint="env")
         args = [self.coerce(self.value(a), self.type(a), resolve(p)) for a, p in zip(node.args, fnset.params)]
         ret = kir_type(resolve(fnset.ret))
-        return b.emit("CALL", [code, env, *args], None if ret == VOID else ret, "r")
+        return b.emit("CALL", [code, self.ctx, env, *args], None if ret == VOID else ret, "r")
 
     def apply_key(self, key_node: ast.expr, value, t: Type):
         """The result of a `key=` function on one item (for sorted, min, max)."""

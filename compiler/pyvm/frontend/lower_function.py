@@ -13,7 +13,9 @@ from pyvm.frontend.types import INT, NONE, FnRefT, ListT, Type, kir_type, resolv
 from pyvm.kir import NULL, Builder, Function, Label, Reg, Sym, i1, i64
 from pyvm.kir.types import I1, I32, I64, PTR, VOID
 
-FRAME_SIZE, FRAME_LINE = 32, 24  # runtime/core/error.h: struct pyvm_frame
+FRAME_SIZE, FRAME_FUNCTION, FRAME_FILE, FRAME_LINE = 32, 8, 16, 24  # runtime/core/error.h: pyvm_frame
+TSTATE_TOP, TSTATE_DEPTH = 0, 8  # runtime/core/error.h: pyvm_tstate
+RECURSION_LIMIT = 1000  # PYVM_RECURSION_LIMIT, CPython's default limit
 CELL_VALUE = 16  # runtime/core/obj.h: struct pyvm_cell
 
 EXC = {"ZeroDivisionError": 1, "IndexError": 2, "KeyError": 3, "OverflowError": 4, "ValueError": 5,
@@ -34,7 +36,10 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         self.is_module = inst.func.is_module
         ret = NONE if self.is_module else resolve(inst.ret)
         self.ret_type = ret
-        params = []
+        # Every compiled function receives the running thread's state (runtime pyvm_tstate) first:
+        # frames are linked inline through it, and the actor runtime gives each green thread its own.
+        self.ctx = Reg("ctx", PTR)
+        params = [self.ctx]
         self.env: Reg | None = None
         if self.func.frees:
             self.env = Reg("env", PTR)
@@ -114,7 +119,7 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
                 continue
             self.slots[name] = b.alloca(8, 8, "v." + name.replace(".", "_"))
         fname = "<module>" if self.is_module else self.func.name
-        self.rt("pyvm_frame_enter", [self.frame, self.p.cstring(fname), self.p.cstring(self.source.shown)])
+        self.frame_enter(fname)
         for name in sorted(self.func.cells):
             t = resolve(self.inst.vars.get(name, NONE))
             cell = self.rt("pyvm_cell_new", [self.descriptor(t)], PTR)
@@ -133,13 +138,40 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
             else:
                 b.jump(self.exit_block)
         b.position_at_end(self.exit_block)
-        self.rt("pyvm_frame_leave", [self.frame])
+        self.frame_leave()
         if self.ret_slot is None:
             b.ret()
         else:
             b.ret(b.load(self.fn.ret, self.ret_slot, hint="result"))
         self._drop_unreachable_blocks()
         return self.fn
+
+    def frame_enter(self, function_name: str) -> None:
+        """pyvm_frame_enter, inline: link this frame on the thread's shadow stack and count the depth
+        (RecursionError past CPython's limit, where CPython would raise it)."""
+        b, ctx = self.b, self.ctx
+        depth_ptr = b.gep(ctx, i64(0), 1, TSTATE_DEPTH, "depthp")
+        self.depth = b.load(I64, depth_ptr, hint="depth")
+        too_deep = b.icmp("sge", self.depth, i64(RECURSION_LIMIT))
+        deep, ok = self.new_block("too_deep"), self.new_block("enter")
+        b.jump_if(too_deep, deep, ok)
+        b.position_at_end(deep)
+        self.rt("pyvm_raise_recursion", [], VOID, ("noreturn",))
+        b.unreachable()
+        b.position_at_end(ok)
+        b.store(b.binary("ADD", self.depth, i64(1)), depth_ptr)
+        top_ptr = b.gep(ctx, i64(0), 1, TSTATE_TOP, "topp")
+        self.prev_frame = b.load(PTR, top_ptr, hint="prev")
+        b.store(self.prev_frame, self.frame)
+        b.store(self.p.cstring(function_name), b.gep(self.frame, i64(0), 1, FRAME_FUNCTION, "fnp"))
+        b.store(self.p.cstring(self.source.shown), b.gep(self.frame, i64(0), 1, FRAME_FILE, "filep"))
+        b.store(i64(0), self.line_ptr)
+        b.store(self.frame, top_ptr)
+
+    def frame_leave(self) -> None:
+        b, ctx = self.b, self.ctx
+        b.store(self.prev_frame, b.gep(ctx, i64(0), 1, TSTATE_TOP, "topp"))
+        b.store(self.depth, b.gep(ctx, i64(0), 1, TSTATE_DEPTH, "depthp"))
 
     def _drop_unreachable_blocks(self) -> None:
         from pyvm.kir.cfg import reverse_postorder

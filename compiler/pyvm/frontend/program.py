@@ -15,9 +15,13 @@ import os
 from dataclasses import dataclass, field
 
 from pyvm.frontend.errors import SourceMap, error, unsupported
+from pyvm.frontend.types import FLOAT
 from pyvm.validate import Project
 
 BUILTIN_MODULES = {"math", "pyvm"}
+MATH_FUNCTIONS = {"sqrt": 1, "floor": 1, "ceil": 1, "sin": 1, "cos": 1, "tan": 1, "log": (1, 2), "exp": 1,
+                  "isclose": 2, "fabs": 1, "log2": 1, "log10": 1, "pow": 2, "trunc": 1}
+MATH_CONSTANTS = {"pi": FLOAT, "e": FLOAT, "inf": FLOAT, "nan": FLOAT, "tau": FLOAT}  # math.* the subset has
 
 
 @dataclass(eq=False)
@@ -125,6 +129,8 @@ class ScopeBuilder(ast.NodeVisitor):
         self.info.nonlocals.update(node.names)
 
     def _function(self, node) -> None:
+        if isinstance(node, ast.AsyncFunctionDef):
+            raise unsupported(self.source, node, "async functions (actors arrive with the actor runtime)")
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._bind(node.name)
             for d in node.decorator_list:
@@ -290,6 +296,8 @@ def _link_imports(module: ModuleInfo, by_path: dict[str, ModuleInfo], root: str)
             if target is None and node.module not in BUILTIN_MODULES:
                 raise unsupported(module.source, node, f"import of module '{node.module}'")
             for alias in node.names:
+                if node.module == "math" and alias.name not in MATH_FUNCTIONS and alias.name not in MATH_CONSTANTS:
+                    raise unsupported(module.source, node, f"math.{alias.name}")
                 sub = _module_for(f"{node.module}.{alias.name}", by_path, root)
                 if sub is not None:
                     module.imports[alias.asname or alias.name] = sub

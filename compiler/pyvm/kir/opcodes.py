@@ -7,6 +7,11 @@ folder take arithmetic meaning from `pyvm.kir.semantics` through `OpInfo.group`;
 group to their instruction selection, so adding an opcode here makes every consumer fail loudly
 until it handles it.
 
+Conventions every consumer follows: integers wrap (no undefined overflow); i1 holds 0 or 1 and reads as
+-1 only where a signed view is asked for (ICMP signed conditions, SEXT); signed ICMP conditions on ptr
+compare addresses as unsigned; MEMCPY is (destination, source, size) and its regions may not overlap
+unless they are equal; ATOMIC_CMP_XCHG on floats compares by value (NaN never matches, -0.0 == 0.0).
+
 Operand kinds in `syntax`:
     v         a value: %reg, a typed constant (i64 5, f64 0.5, ptr null) or a symbol ($name)
     cond      an ICMP/FCMP condition keyword

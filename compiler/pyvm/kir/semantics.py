@@ -178,9 +178,9 @@ def cast(op: str, src: Type, dst: Type, v):
     if op in ("FPEXT", "FPTRUNC"):
         return as_float(dst, v)
     if op == "SITOFP":
-        return as_float(dst, float(-v if src.bits == 1 else v))
+        return int_to_float(dst, -v if src.bits == 1 else v)
     if op == "UITOFP":
-        return as_float(dst, float(src.unsigned(v)))
+        return int_to_float(dst, src.unsigned(v))
     if op in ("FPTOSI", "FPTOUI"):
         if math.isnan(v) or math.isinf(v):
             raise Trap(f"{op} of {v}")
@@ -196,6 +196,22 @@ def cast(op: str, src: Type, dst: Type, v):
     if op == "INT2PTR":
         return src.unsigned(v) & ((1 << 64) - 1)
     raise Trap(f"unknown cast {op}")
+
+
+def int_to_float(dst: Type, v: int) -> float:
+    """Round an integer once, to nearest-even, at the target precision (going through f64 first
+    would round twice for f32)."""
+    if dst != F32:
+        return float(v)
+    magnitude = abs(v)
+    extra = magnitude.bit_length() - 24
+    if extra > 0:
+        q, r = divmod(magnitude, 1 << extra)
+        half = 1 << (extra - 1)
+        if r > half or (r == half and q & 1):
+            q += 1
+        magnitude = q << extra
+    return round_f32(float(magnitude if v >= 0 else -magnitude))
 
 
 def bitcast(src: Type, dst: Type, v):
@@ -214,12 +230,19 @@ def _checked(t: Type, exact: int) -> int:
     return int(not t.min_signed <= exact <= t.max_signed)
 
 
+def _odd_integer(y: float) -> bool:
+    return math.isfinite(y) and y == math.floor(y) and math.fmod(y, 2.0) != 0.0
+
+
 def _pow(a: float, b: float) -> float:
+    """C's pow (IEEE 754 / C99 Annex F), which Python's math.pow reports as errors instead."""
     try:
         return math.pow(a, b)
     except OverflowError:
-        return math.inf
+        return -math.inf if a < 0 and _odd_integer(b) else math.inf
     except ValueError:
+        if a == 0.0:  # a pole: pow(±0, y < 0)
+            return math.copysign(math.inf, a) if _odd_integer(b) else math.inf
         return math.nan
 
 

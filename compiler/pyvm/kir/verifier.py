@@ -101,6 +101,9 @@ class FunctionChecker:
                 for v in ins.values():
                     if isinstance(v, Sym) and v.name not in self.symbols:
                         self.fail(f"unknown symbol {v}")
+                    elif isinstance(v, Const) and v.type.is_int and not (
+                            v.type.min_signed <= v.value <= v.type.max_signed):
+                        self.fail(f"constant {v} is out of range for {v.type}")
                 self._check_types(ins)
         return self.problems
 
@@ -313,7 +316,7 @@ class FunctionChecker:
         elif ins.op == "SWITCH":
             if not vals[0].type.is_int:
                 self.fail("SWITCH needs an integer")
-            cases = [c for c, _ in ins.switch_cases()]
+            cases = [vals[0].type.wrap(c) for c, _ in ins.switch_cases()]
             if len(set(cases)) != len(cases):
                 self.fail("SWITCH has a repeated case")
         elif ins.op == "RET":

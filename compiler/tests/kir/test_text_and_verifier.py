@@ -37,6 +37,8 @@ def wrap(body: str, params: str = "%a: i64, %b: i64", ret: str = "i64", extra: s
     ("@entry:\n    %r: i64 = CALL $g(%a)\n    RET %r", "unknown symbol"),
     ("@entry:\n    %r: f64 = INTRINSIC sqrt(%a)\n    RET %a", "takes float arguments"),
     ("@entry:\n    RET %a\n    RET %b", "terminator in the middle"),
+    ("@entry:\n    %t: i8 = ADD i8 200, i8 0\n    RET %a", "out of range for i8"),
+    ("@entry:\n    %t: i8 = TRUNC %a\n    SWITCH %t, @x, [200: @x, -56: @x]\n@x:\n    RET %a", "repeated case"),
 ])
 def test_verifier_rejects(body, problem):
     module = parse_module(wrap(body))

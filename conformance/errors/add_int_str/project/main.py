@@ -1,0 +1,4 @@
+def main():
+    count = 3
+    label = "items: "
+    print(count + label)  # ERROR

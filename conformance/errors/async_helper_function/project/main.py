@@ -1,0 +1,6 @@
+async def fetch() -> int:  # ERROR
+    return 1
+
+
+def main():
+    print("hello")

@@ -1,0 +1,3 @@
+def main():
+    size = 3
+    print(size(2))  # ERROR

@@ -1,0 +1,3 @@
+def main():
+    ages = {"ann": 31}
+    print(ages.get("ann"))  # ERROR

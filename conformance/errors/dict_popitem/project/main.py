@@ -1,0 +1,3 @@
+def main():
+    a = {"x": 1}
+    print(a.popitem())  # ERROR

@@ -1,0 +1,6 @@
+def show(**options: str) -> None:  # ERROR
+    print(options)
+
+
+def main():
+    show(color="red")

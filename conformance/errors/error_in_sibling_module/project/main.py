@@ -1,0 +1,5 @@
+import shapes
+
+
+def main():
+    print(shapes.area(2))

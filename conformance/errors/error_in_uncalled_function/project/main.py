@@ -1,0 +1,6 @@
+def never_called() -> str:
+    return "n" + 1  # ERROR
+
+
+def main():
+    print("main runs nothing wrong")

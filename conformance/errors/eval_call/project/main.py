@@ -1,0 +1,3 @@
+def main():
+    print("before")
+    print(eval("1 + 2"))  # ERROR

@@ -1,0 +1,3 @@
+def main():
+    code = "print(1)"
+    exec(code)  # ERROR

@@ -1,0 +1,5 @@
+import os  # ERROR
+
+
+def main():
+    print(os.getcwd())

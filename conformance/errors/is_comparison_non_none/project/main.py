@@ -1,0 +1,4 @@
+def main():
+    a = [1]
+    b = a
+    print(a is b)  # ERROR

@@ -1,0 +1,4 @@
+def main():
+    n = 5
+    for i in n:  # ERROR
+        print(i)

@@ -1,0 +1,3 @@
+def main():
+    add = lambda *args: 0  # ERROR
+    print(add(2))

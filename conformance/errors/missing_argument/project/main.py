@@ -1,0 +1,6 @@
+def f(a: int, b: int) -> int:
+    return a + b
+
+
+def main():
+    print(f(1))  # ERROR

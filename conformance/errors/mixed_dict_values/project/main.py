@@ -1,0 +1,3 @@
+def main():
+    info = {"age": 31, "name": "ann"}  # ERROR
+    print(info)

@@ -1,0 +1,3 @@
+def main():
+    line = "-" * 2.5  # ERROR
+    print(line)

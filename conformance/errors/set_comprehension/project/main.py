@@ -1,0 +1,3 @@
+def main():
+    letters = {c for c in "hello"}  # ERROR
+    print(len(letters))

@@ -1,0 +1,4 @@
+def main():
+    print("before")
+    seen = {1, 2, 3}  # ERROR
+    print(len(seen))

@@ -1,0 +1,3 @@
+def main():
+    name = "ann"
+    print("hello {}".format(name))  # ERROR

@@ -1,0 +1,3 @@
+def main():
+    word = "hello"
+    print(word["h"])  # ERROR

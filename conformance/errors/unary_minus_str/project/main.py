@@ -1,0 +1,3 @@
+def main():
+    word = "abc"
+    print(-word)  # ERROR

@@ -1,0 +1,3 @@
+def main():
+    print("before")
+    print(helper(3))  # ERROR

@@ -1,0 +1,4 @@
+def main():
+    stack = [1, 2]
+    stack.push(3)  # ERROR
+    print(stack)

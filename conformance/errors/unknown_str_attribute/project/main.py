@@ -1,0 +1,3 @@
+def main():
+    s = "abc"
+    print(s.foo())  # ERROR

@@ -1,0 +1,3 @@
+def main():
+    n: int = "seven"  # ERROR
+    print(n)

@@ -1,0 +1,5 @@
+def main():
+    x = 1
+    print(x)
+    x = "one"  # ERROR
+    print(x)

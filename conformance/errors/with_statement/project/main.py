@@ -1,0 +1,4 @@
+def main():
+    lock = 0
+    with lock:  # ERROR
+        print("inside")

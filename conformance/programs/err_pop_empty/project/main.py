@@ -1,0 +1,6 @@
+def main():
+    stack = [1, 2]
+    print(stack.pop())
+    print(stack.pop())
+    print("empty:", stack)
+    print(stack.pop())

@@ -1,0 +1,6 @@
+def main():
+    words = ["a", "b", "c"]
+    words.remove("b")
+    print(words)
+    words.remove("z")
+    print("not reached")

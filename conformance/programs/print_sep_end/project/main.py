@@ -1,0 +1,18 @@
+def main():
+    print(1, 2, 3)
+    print(1, 2, 3, sep=", ")
+    print("a", "b", "c", sep="")
+    print("no newline", end="")
+    print(" -> continued")
+    print("x", "y", sep="-", end="!\n")
+    for i in range(5):
+        print(i, end=" ")
+    print()
+    print("tab", "separated", sep="\t")
+    print(True, False, None)
+    print(3.5, -2, "mixed", sep=" | ")
+    print("", end="")
+    print("multi\nline")
+    print("end with two newlines", end="\n\n")
+    print("a", "b", sep="")
+    print("done")

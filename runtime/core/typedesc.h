@@ -1,0 +1,33 @@
+/* Type descriptors: parsed from spec strings and interned, so equal types
+ * are the same pointer. Grammar:
+ *   i int | f float | b bool | n None | s str | F function value
+ *   L(x) list | D(k,v) dict | T(a,b,...) tuple (T() empty) | C(x) closure cell
+ */
+#ifndef PYVM_TYPEDESC_H
+#define PYVM_TYPEDESC_H
+
+#include "obj.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Same spec, same pointer; thread-safe. An invalid spec is a compiler bug:
+ * it aborts with a message naming the spec. */
+const pyvm_type* pyvm_type_intern(const char* spec);
+
+/* Descriptors of the scalar types, valid before and after pyvm_rt_init. */
+extern const pyvm_type pyvm_type_int;
+extern const pyvm_type pyvm_type_float;
+extern const pyvm_type pyvm_type_bool;
+extern const pyvm_type pyvm_type_none;
+extern const pyvm_type pyvm_type_str;
+extern const pyvm_type pyvm_type_func;
+
+/* Python's name of the type, as in error messages: 'int', 'list', 'NoneType'... */
+const char* pyvm_type_name(const pyvm_type* t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
