@@ -40,9 +40,9 @@ def _conformance_args(session: nox.Session) -> list[str]:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests and all conformance suites: the fast suites CI runs."""
+    """Unit tests (compiler, runtime, benchmark tooling) and all conformance suites: what CI runs."""
     _install(session, "test")
-    session.run("pytest", "compiler/tests", "conformance", *_conformance_args(session), *session.posargs)
+    session.run("pytest", *_conformance_args(session), *session.posargs)  # every testpath in pyproject
 
 
 @nox.session(python=PYTHON)

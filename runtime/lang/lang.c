@@ -7,10 +7,10 @@
 #include "../core/error.h"
 #include "../core/typedesc.h"
 
-pyvm_cell* pyvm_cell_new(const pyvm_type* value_type) {
-    /* The cell's own descriptor is C(x) so the collector can trace the value;
-     * compiled code passes the value's descriptor, interned once per type. */
-    return (pyvm_cell*)pyvm_alloc_obj(PYVM_KIND_CELL, value_type, sizeof(pyvm_cell));
+pyvm_cell* pyvm_cell_new(const pyvm_type* cell_type) {
+    /* cell_type is C(x), interned once per type by compiled code, so the
+     * collector can trace the value through the cell's header. */
+    return (pyvm_cell*)pyvm_alloc_obj(PYVM_KIND_CELL, cell_type, sizeof(pyvm_cell));
 }
 
 int64_t pyvm_range_len(int64_t start, int64_t stop, int64_t step) {

@@ -14,8 +14,8 @@
 extern "C" {
 #endif
 
-/* A cell for one captured variable; its value slot is at offset 16 (obj.h). */
-pyvm_cell* pyvm_cell_new(const pyvm_type* value_type);
+/* A cell for one captured variable (type C(x)); its value slot is at offset 16 (obj.h). */
+pyvm_cell* pyvm_cell_new(const pyvm_type* cell_type);
 
 /* len(range(start, stop, step)) and `x in range(...)`; step is never 0 here. */
 int64_t pyvm_range_len(int64_t start, int64_t stop, int64_t step);

@@ -42,6 +42,7 @@ class CallLowering:
         callee = self.p.canonical(inst)
         values = [self.ctx] + ([env] if callee.func.frees else []) + args
         ret = kir_type(resolve(callee.ret))
+        self.mark_line()
         return self.b.call(Sym(name), values, ret)
 
     def user_call(self, node: ast.Call, target: UserCall):
@@ -95,6 +96,7 @@ class CallLowering:
         env = b.load(PTR, b.gep(closure, i64(0), 1, 40, "env"), hint="env")
         args = [self.coerce(self.value(a), self.type(a), resolve(p)) for a, p in zip(node.args, fnset.params)]
         ret = kir_type(resolve(fnset.ret))
+        self.mark_line()
         return b.emit("CALL", [code, self.ctx, env, *args], None if ret == VOID else ret, "r")
 
     def apply_key(self, key_node: ast.expr, value, t: Type):
@@ -374,6 +376,9 @@ class CallLowering:
             return self.rt("pyvm_math_isclose", [args[0], args[1], rel_v, abs_v], I1)
         if name == "fabs":
             return self.b.intrinsic("fabs", args, F64)
+        if name == "sqrt":  # inline: the only error is a negative argument
+            self.fail_if(self.b.fcmp("olt", args[0], Const(F64, 0.0)), "ValueError", "math domain error")
+            return self.b.intrinsic("sqrt", args, F64)
         if name == "log" and len(args) == 2:
             return self.rt("pyvm_math_log_base", args, F64)
         return self.rt(f"pyvm_math_{name}", args, F64)

@@ -9,13 +9,21 @@ from pyvm.frontend.infer import Instance, UserCall
 from pyvm.frontend.lower_calls import CallLowering
 from pyvm.frontend.lower_expr import ExprLowering
 from pyvm.frontend.lower_iter import IterLowering
-from pyvm.frontend.types import INT, NONE, FnRefT, ListT, Type, kir_type, resolve
+from pyvm.frontend.types import INT, NONE, FnRefT, ListT, Type, descriptor, kir_type, resolve
 from pyvm.kir import NULL, Builder, Function, Label, Reg, Sym, i1, i64
 from pyvm.kir.types import I1, I32, I64, PTR, VOID
 
 FRAME_SIZE, FRAME_FUNCTION, FRAME_FILE, FRAME_LINE = 32, 8, 16, 24  # runtime/core/error.h: pyvm_frame
 TSTATE_TOP, TSTATE_DEPTH = 0, 8  # runtime/core/error.h: pyvm_tstate
 RECURSION_LIMIT = 1000  # PYVM_RECURSION_LIMIT, CPython's default limit
+
+# Runtime functions that never raise: calls to them need not record the line first.
+CANNOT_RAISE = frozenset({
+    "pyvm_type_intern", "pyvm_str_from_utf8", "pyvm_tstate_get", "pyvm_print_str", "pyvm_list_len",
+    "pyvm_str_len", "pyvm_dict_len", "pyvm_tuple_len", "pyvm_tuple_get", "pyvm_tuple_set", "pyvm_str_eq",
+    "pyvm_str_compare", "pyvm_str_char_at", "pyvm_dict_next_item", "pyvm_int_to_str", "pyvm_float_repr",
+    "pyvm_bool_to_str", "pyvm_frame_leave", "pyvm_range_len", "pyvm_range_contains", "pyvm_str_contains",
+})
 CELL_VALUE = 16  # runtime/core/obj.h: struct pyvm_cell
 
 EXC = {"ZeroDivisionError": 1, "IndexError": 2, "KeyError": 3, "OverflowError": 4, "ValueError": 5,
@@ -57,6 +65,7 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         self.slots: dict[str, Reg] = {}  # local name -> ALLOCA slot (holding the value, or its cell)
         self.loops: list[Loop] = []
         self.renames: list[dict[str, str]] = []
+        self.line: int | None = None  # the statement being lowered
 
     # ---- helpers shared by the mixins ------------------------------------------------------------
 
@@ -66,7 +75,16 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
     def rt(self, name: str, args: list, ret=VOID, attrs: tuple[str, ...] = ()):
         """Call a C runtime function, declaring it on first use."""
         sym = self.p.extern(name, [a.type for a in args], ret, attrs)
+        if name not in CANNOT_RAISE:
+            self.mark_line()
         return self.b.call(sym, list(args), ret)
+
+    def mark_line(self) -> None:
+        """Store the current statement's line in the frame, for a traceback through this point.
+        Done only before calls and on raising paths, so straight-line arithmetic and loops without
+        calls keep no stores that would pin memory in place for LLVM."""
+        if self.line is not None and getattr(self, "line_ptr", None) is not None and not self.b.terminated:
+            self.b.store(i64(self.line), self.line_ptr)
 
     def new_block(self, hint: str):
         return self.b.new_block(hint)
@@ -122,7 +140,8 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         self.frame_enter(fname)
         for name in sorted(self.func.cells):
             t = resolve(self.inst.vars.get(name, NONE))
-            cell = self.rt("pyvm_cell_new", [self.descriptor(t)], PTR)
+            cell_type = self.b.load(PTR, self.p.descriptor_spec(f"C({descriptor(t)})"), hint="type")
+            cell = self.rt("pyvm_cell_new", [cell_type], PTR)
             b.store(cell, self.slots[name])
         for pname, reg in self.param_regs.items():
             self.store_var(pname, reg)
@@ -250,7 +269,7 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         for stmt in stmts:
             if self.b.terminated:
                 self.b.position_at_end(self.new_block("dead"))
-            self.b.store(i64(stmt.lineno), self.line_ptr)
+            self.line = stmt.lineno
             getattr(self, "stmt_" + type(stmt).__name__)(stmt)
 
     def stmt_Expr(self, node: ast.Expr) -> None:
