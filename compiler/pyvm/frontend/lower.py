@@ -166,12 +166,19 @@ class ProgramLowering:
             inits.append(name)
             self.module.functions.append(FunctionLowering(self, minst, name).lower())
         while self.pending:
-            inst = self.pending.pop()
-            self.module.functions.append(FunctionLowering(self, inst, self.function_names[id(inst)]).lower())
+            self.module.functions.append(self._lower_instance(self.pending.pop()))
         self._program_main(inits)
         self.init_builder.ret()
         self.module.functions.insert(0, self.init)
         return self.module
+
+    def _lower_instance(self, inst: Instance) -> Function:
+        name = self.function_names[id(inst)]
+        first = FunctionLowering(self, inst, name)
+        fn = first.lower()
+        if first.needs_frame:
+            return fn
+        return FunctionLowering(self, inst, name, frameless=True).lower()
 
     def _program_main(self, inits: list[str]) -> None:
         fn = Function(ENTRY, [], I64, attrs=("export",))
@@ -191,8 +198,7 @@ class ProgramLowering:
             elif ret == BOOL:
                 status = b.cast("ZEXT", result, I64)
             while self.pending:  # main's instance was not reached from module code
-                inst = self.pending.pop()
-                self.module.functions.append(FunctionLowering(self, inst, self.function_names[id(inst)]).lower())
+                self.module.functions.append(self._lower_instance(self.pending.pop()))
         b.ret(status)
         self.module.functions.append(fn)
 

@@ -43,6 +43,7 @@ class CallLowering:
         values = [self.ctx] + ([env] if callee.func.frees else []) + args
         ret = kir_type(resolve(callee.ret))
         self.mark_line()
+        self.needs_frame = True
         return self.b.call(Sym(name), values, ret)
 
     def user_call(self, node: ast.Call, target: UserCall):
@@ -97,6 +98,7 @@ class CallLowering:
         args = [self.coerce(self.value(a), self.type(a), resolve(p)) for a, p in zip(node.args, fnset.params)]
         ret = kir_type(resolve(fnset.ret))
         self.mark_line()
+        self.needs_frame = True
         return b.emit("CALL", [code, self.ctx, env, *args], None if ret == VOID else ret, "r")
 
     def apply_key(self, key_node: ast.expr, value, t: Type):
@@ -206,8 +208,8 @@ class CallLowering:
                 if isinstance(pair, Parts):
                     k, v = pair.values
                 else:
-                    k = self.from_slot(self.rt("pyvm_tuple_get", [pair, i64(0)], I64), t.key)
-                    v = self.from_slot(self.rt("pyvm_tuple_get", [pair, i64(1)], I64), t.value)
+                    k = self.from_slot(self.tuple_get(pair, i64(0)), t.key)
+                    v = self.from_slot(self.tuple_get(pair, i64(1)), t.value)
                 self.rt("pyvm_dict_set", [d, self.to_slot(k, t.key), self.to_slot(v, t.value)])
             self.for_each_value(src, src_t, each, [])
             return d
@@ -340,7 +342,7 @@ class CallLowering:
             nonlocal keys
             k, kt = self.apply_key(key, value, elem)
             key_t_box[0] = kt
-            self.rt("pyvm_list_append", [keys_slot_value(), self.to_slot(k, kt)])
+            self.list_append(keys_slot_value(), self.to_slot(k, kt))
 
         # The key list's type is known only after typing the key call once; build it lazily.
         keys_slot = self.b.alloca(8, 8, "keys")
@@ -425,7 +427,7 @@ class CallLowering:
             if isinstance(t, TupleT):
                 result = i1(False)
                 for i in range(len(t.items)):
-                    part = self.from_slot(self.rt("pyvm_tuple_get", [vals[0], i64(i)], I64), STR)
+                    part = self.from_slot(self.tuple_get(vals[0], i64(i)), STR)
                     result = self.b.binary("OR", result, self.rt(f"pyvm_str_{name}", [s, part], I1))
                 return result
             return self.rt(f"pyvm_str_{name}", [s, vals[0]], I1)
@@ -441,7 +443,7 @@ class CallLowering:
         elem = lt.elem
         if name == "append":
             v = self.coerce(self.value(args[0]), self.type(args[0]), elem)
-            self.rt("pyvm_list_append", [lst, self.to_slot(v, elem)])
+            self.list_append(lst, self.to_slot(v, elem))
             return None
         if name == "extend":
             items = self.to_list(self.value(args[0]), self.type(args[0])) if not isinstance(
@@ -454,7 +456,7 @@ class CallLowering:
         if name == "pop":
             if args:
                 return self.from_slot(self.rt("pyvm_list_pop_at", [lst, self.value(args[0])], I64), elem)
-            return self.from_slot(self.rt("pyvm_list_pop", [lst], I64), elem)
+            return self.from_slot(self.list_pop(lst), elem)
         if name in ("index", "count", "remove"):
             v = self.to_slot(self.coerce(self.value(args[0]), self.type(args[0]), elem), elem)
             ret = VOID if name == "remove" else I64

@@ -11,7 +11,8 @@ from pyvm.kir import NULL, Const, i1, i64
 from pyvm.kir.types import F64, I1, I64, PTR, VOID
 
 INT_MIN = -(1 << 63)
-LIST_LEN, LIST_ITEMS = 16, 32  # runtime/core/list.h: compiled code may read len and items directly
+LIST_LEN, LIST_CAP, LIST_ITEMS = 16, 24, 32  # runtime/core/list.h: compiled code reads these directly
+TUPLE_ITEMS = 24  # runtime/core/tuple.h: the slots follow the length inline
 
 
 class ExprLowering:
@@ -475,6 +476,40 @@ class ExprLowering:
         items = self.b.load(PTR, self.b.gep(lst, i64(0), 1, LIST_ITEMS, "itemsp"), hint="items")
         return self.b.load(I64, self.b.gep(items, index, 8, 0, "slotp"), hint="slot")
 
+    def list_append(self, lst, slot) -> None:
+        """lst.append: store in place while there is capacity, else the runtime grows the array."""
+        b = self.b
+        n = self.list_len(lst)
+        cap = b.load(I64, b.gep(lst, i64(0), 1, LIST_CAP, "capp"), hint="cap")
+        fast, slow, done = self.new_block("append"), self.new_block("grow"), self.new_block("appended")
+        b.jump_if(b.icmp("slt", n, cap), fast, slow)
+        b.position_at_end(fast)
+        items = b.load(PTR, b.gep(lst, i64(0), 1, LIST_ITEMS, "itemsp"), hint="items")
+        b.store(slot, b.gep(items, n, 8, 0, "slotp"))
+        b.store(b.binary("ADD", n, i64(1)), b.gep(lst, i64(0), 1, LIST_LEN, "lenp"))
+        b.jump(done)
+        b.position_at_end(slow)
+        self.rt("pyvm_list_append", [lst, slot])
+        b.jump(done)
+        b.position_at_end(done)
+
+    def list_pop(self, lst):
+        """lst.pop(): the last item, inline; IndexError on an empty list as CPython."""
+        b = self.b
+        n = self.list_len(lst)
+        self.fail_if(b.icmp("sle", n, i64(0)), "IndexError", "pop from empty list")
+        last = b.binary("SUB", n, i64(1))
+        b.store(last, b.gep(lst, i64(0), 1, LIST_LEN, "lenp"))
+        items = b.load(PTR, b.gep(lst, i64(0), 1, LIST_ITEMS, "itemsp"), hint="items")
+        return b.load(I64, b.gep(items, last, 8, 0, "slotp"), hint="slot")
+
+    def tuple_get(self, tup, index):
+        """tup[i] for 0 <= i < len (runtime/core/tuple.h: items inline at 24)."""
+        return self.b.load(I64, self.b.gep(tup, index, 8, TUPLE_ITEMS, "slotp"), hint="slot")
+
+    def tuple_set(self, tup, index, slot) -> None:
+        self.b.store(slot, self.b.gep(tup, index, 8, TUPLE_ITEMS, "slotp"))
+
     def new_list(self, elem: Type, length):
         return self.rt("pyvm_list_new", [self.descriptor(ListT(elem)), length], PTR)
 
@@ -482,14 +517,14 @@ class ExprLowering:
         t = self.type(node).prune()
         lst = self.new_list(t.elem, i64(0))
         for e in node.elts:
-            self.rt("pyvm_list_append", [lst, self.to_slot(self.coerce(self.value(e), self.type(e), t.elem), t.elem)])
+            self.list_append(lst, self.to_slot(self.coerce(self.value(e), self.type(e), t.elem), t.elem))
         return lst
 
     def expr_Tuple(self, node: ast.Tuple):
         t = self.type(node).prune()
         tup = self.rt("pyvm_tuple_new", [self.descriptor(t), i64(len(node.elts))], PTR)
         for i, (e, et) in enumerate(zip(node.elts, t.items)):
-            self.rt("pyvm_tuple_set", [tup, i64(i), self.to_slot(self.value(e), et)])
+            self.tuple_set(tup, i64(i), self.to_slot(self.value(e), et))
         return tup
 
     def expr_Dict(self, node: ast.Dict):
@@ -503,9 +538,9 @@ class ExprLowering:
         rt_t = TupleT(at.items + bt.items)
         tup = self.rt("pyvm_tuple_new", [self.descriptor(rt_t), i64(len(rt_t.items))], PTR)
         for i in range(len(at.items)):
-            self.rt("pyvm_tuple_set", [tup, i64(i), self.rt("pyvm_tuple_get", [a, i64(i)], I64)])
+            self.tuple_set(tup, i64(i), self.tuple_get(a, i64(i)))
         for j in range(len(bt.items)):
-            self.rt("pyvm_tuple_set", [tup, i64(len(at.items) + j), self.rt("pyvm_tuple_get", [b, i64(j)], I64)])
+            self.tuple_set(tup, i64(len(at.items) + j), self.tuple_get(b, i64(j)))
         return tup
 
     def expr_Subscript(self, node: ast.Subscript):
@@ -530,7 +565,7 @@ class ExprLowering:
             position = _constant_int(node.slice) if node is not None and hasattr(node, "slice") else None
             if position is not None:
                 position %= len(ct.items)
-                return self.from_slot(self.rt("pyvm_tuple_get", [container, i64(position)], I64),
+                return self.from_slot(self.tuple_get(container, i64(position)),
                                       ct.items[position])
             slot = self.rt("pyvm_tuple_getitem", [container, self.coerce(index, it, INT)], I64)
             return self.from_slot(slot, ct.items[0])
@@ -563,7 +598,7 @@ class ExprLowering:
         t = t.prune()
         n = len(target.elts)
         if isinstance(t, TupleT):
-            items = [self.from_slot(self.rt("pyvm_tuple_get", [value, i64(i)], I64), it) for i, it in enumerate(t.items)]
+            items = [self.from_slot(self.tuple_get(value, i64(i)), it) for i, it in enumerate(t.items)]
             types = list(t.items)
         else:  # a list: exactly n items or ValueError, as CPython
             length = self.list_len(value)
@@ -595,7 +630,7 @@ class ExprLowering:
         for i, (v, vt) in enumerate(zip(parts.values, parts.types)):
             if isinstance(v, type(parts)):
                 v = self.build_tuple(v)
-            self.rt("pyvm_tuple_set", [tup, i64(i), self.to_slot(v, vt)])
+            self.tuple_set(tup, i64(i), self.to_slot(v, vt))
         return tup
 
     # ---- comprehensions --------------------------------------------------------------------------
@@ -606,7 +641,7 @@ class ExprLowering:
 
         def body():
             v = self.coerce(self.value(node.elt), self.type(node.elt), t.elem)  # noqa: the element
-            self.rt("pyvm_list_append", [result, self.to_slot(v, t.elem)])
+            self.list_append(result, self.to_slot(v, t.elem))
         self.comprehension(node, body)
         return result
 

@@ -36,8 +36,13 @@ class Loop:
 
 
 class FunctionLowering(ExprLowering, CallLowering, IterLowering):
-    def __init__(self, program, inst: Instance, name: str):
+    def __init__(self, program, inst: Instance, name: str, frameless: bool = False):
         self.p = program
+        # A leaf that calls nothing which could raise or observe the shadow stack keeps its frame
+        # unlinked, and links it only on its raising paths: the traceback is the same, the calls
+        # are cheaper (ProgramLowering lowers once to find out, then again frameless).
+        self.frameless = frameless
+        self.needs_frame = False
         self.inst = inst
         self.func = inst.func
         self.source = inst.func.module.source
@@ -75,8 +80,12 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
     def rt(self, name: str, args: list, ret=VOID, attrs: tuple[str, ...] = ()):
         """Call a C runtime function, declaring it on first use."""
         sym = self.p.extern(name, [a.type for a in args], ret, attrs)
-        if name not in CANNOT_RAISE:
+        if "noreturn" in attrs and self.frameless:
+            self.link_frame()  # a frameless leaf links its frame only when it raises
+        elif name not in CANNOT_RAISE:
             self.mark_line()
+            if "noreturn" not in attrs:
+                self.needs_frame = True
         return self.b.call(sym, list(args), ret)
 
     def mark_line(self) -> None:
@@ -136,8 +145,9 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
             if kir_type(t) == VOID and name not in self.func.cells:
                 continue
             self.slots[name] = b.alloca(8, 8, "v." + name.replace(".", "_"))
-        fname = "<module>" if self.is_module else self.func.name
-        self.frame_enter(fname)
+        self.function_name = "<module>" if self.is_module else self.func.name
+        if not self.frameless:
+            self.frame_enter(self.function_name)
         for name in sorted(self.func.cells):
             t = resolve(self.inst.vars.get(name, NONE))
             cell_type = self.b.load(PTR, self.p.descriptor_spec(f"C({descriptor(t)})"), hint="type")
@@ -157,7 +167,8 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
             else:
                 b.jump(self.exit_block)
         b.position_at_end(self.exit_block)
-        self.frame_leave()
+        if not self.frameless:
+            self.frame_leave()
         if self.ret_slot is None:
             b.ret()
         else:
@@ -184,7 +195,16 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         b.store(self.prev_frame, self.frame)
         b.store(self.p.cstring(function_name), b.gep(self.frame, i64(0), 1, FRAME_FUNCTION, "fnp"))
         b.store(self.p.cstring(self.source.shown), b.gep(self.frame, i64(0), 1, FRAME_FILE, "filep"))
-        b.store(i64(0), self.line_ptr)
+        b.store(self.frame, top_ptr)  # the line is stored before each call or raise, never read before
+
+    def link_frame(self) -> None:
+        """Link a frameless leaf's frame just before it raises (no depth count: it calls nothing)."""
+        b, ctx = self.b, self.ctx
+        top_ptr = b.gep(ctx, i64(0), 1, TSTATE_TOP, "topp")
+        b.store(b.load(PTR, top_ptr, hint="prev"), self.frame)
+        b.store(self.p.cstring(self.function_name), b.gep(self.frame, i64(0), 1, FRAME_FUNCTION, "fnp"))
+        b.store(self.p.cstring(self.source.shown), b.gep(self.frame, i64(0), 1, FRAME_FILE, "filep"))
+        self.mark_line()
         b.store(self.frame, top_ptr)
 
     def frame_leave(self) -> None:

@@ -90,7 +90,7 @@ class IterLowering:
         def each(value):
             if isinstance(value, Parts):
                 value = self.build_tuple(value)
-            self.rt("pyvm_list_append", [result, self.to_slot(value, item_t)])
+            self.list_append(result, self.to_slot(value, item_t))
         self.for_each_value(v, t, each, [])
         return result
 
@@ -153,7 +153,7 @@ class IndexIter:
             return lo.rt("pyvm_str_char_at", [self.seq, idx], PTR)
         if self.kind == "list":
             return lo.from_slot(lo.list_item_unchecked(self.seq, idx), self.item_t)
-        return lo.from_slot(lo.rt("pyvm_tuple_get", [self.seq, idx], I64), self.item_t)
+        return lo.from_slot(lo.tuple_get(self.seq, idx), self.item_t)
 
     def advance(self):
         b = self.lo.b
@@ -184,7 +184,7 @@ class ReversedIter:
             return lo.rt("pyvm_str_char_at", [self.seq, idx], PTR)
         if isinstance(t, ListT):
             return lo.from_slot(lo.list_item_unchecked(self.seq, idx), t.elem)
-        return lo.from_slot(lo.rt("pyvm_tuple_get", [self.seq, idx], I64), t.items[0])
+        return lo.from_slot(lo.tuple_get(self.seq, idx), t.items[0])
 
     def advance(self):
         b = self.lo.b
