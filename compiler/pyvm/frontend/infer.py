@@ -284,12 +284,7 @@ class FunctionChecker:
     # ---- names -----------------------------------------------------------------------------------
 
     def local_name(self, name: str) -> str:
-        for renames in reversed(self.renames):
-            if name in renames:
-                return renames[name]
-        if name not in self.func.locals:
-            return self.func.outer_renames.get(name, name)
-        return name
+        return self.func.local_name(name, self.renames)
 
     def lookup(self, name: str, node: ast.AST) -> tuple[str, object, Type]:
         """Where a name lives: ("local"|"free"|"global", owner instance, type), or a module/builtin."""

@@ -123,12 +123,7 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         return self.b.load(PTR, self.p.descriptor(t), hint="type")
 
     def local_name(self, name: str) -> str:
-        for renames in reversed(self.renames):
-            if name in renames:
-                return renames[name]
-        if name not in self.func.locals:
-            return self.func.outer_renames.get(name, name)
-        return name
+        return self.func.local_name(name, self.renames)
 
     # ---- the function ----------------------------------------------------------------------------
 

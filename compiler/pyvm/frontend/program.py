@@ -55,6 +55,16 @@ class FunctionInfo:
             return [ast.Return(self.node.body, lineno=self.node.lineno, col_offset=self.node.col_offset)]
         return self.node.body
 
+    def local_name(self, name: str, renames: list[dict[str, str]]) -> str:
+        """The variable a name means here: a comprehension's renamed variable (innermost first, then
+        those visible from an enclosing comprehension), else the name itself."""
+        for scope in reversed(renames):
+            if name in scope:
+                return scope[name]
+        if name not in self.locals:
+            return self.outer_renames.get(name, name)
+        return name
+
     def defining_function(self, name: str) -> "FunctionInfo | None":
         """The enclosing function whose local `name` is (for free variables)."""
         f = self.parent
