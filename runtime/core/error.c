@@ -25,7 +25,7 @@ pyvm_tstate* pyvm_tstate_slow(void) {
     return &thread_state;
 }
 
-enum { MODE_MAIN = 1, MODE_PROTECT = 2 };
+enum { MODE_MAIN = 1, MODE_PROTECT = 2, MODE_REPORT = 3 };
 
 static const char* const exc_names[PYVM_EXC_COUNT] = {
     [PYVM_EXC_ZERO_DIVISION] = "ZeroDivisionError",
@@ -120,9 +120,13 @@ static void text_message(text* t, const char* m) {
     }
 }
 
-static void write_traceback(pyvm_frame* top, int kind, const char* msg) {
+static void write_traceback(const char* banner, pyvm_frame* top, int kind, const char* msg) {
     text t = {0};
     size_t n = 0;
+    if (banner) {
+        text_puts(&t, banner);
+        text_puts(&t, "\n");
+    }
     for (pyvm_frame* f = top; f; f = f->prev)
         n++;
     if (n) {
@@ -175,14 +179,18 @@ static _Noreturn void unwind_to(pyvm_tstate* t, pyvm_handler* h, int how) {
 static _Noreturn void raise_impl(int kind, const char* msg) {
     pyvm_tstate* t = pyvm_tstate_get();
     pyvm_handler* h = t->handler;
-    if (h && h->mode == MODE_PROTECT) {
+    if (h && (h->mode == MODE_PROTECT || h->mode == MODE_REPORT)) {
         free(t->exc_message);
         t->exc_kind = kind;
         t->exc_message = msg ? strdup(msg) : NULL;
+        if (h->mode == MODE_REPORT) {
+            pyvm_flush();
+            write_traceback(h->banner, t->top, kind, msg);
+        }
         unwind_to(t, h, 1);
     }
     pyvm_flush();
-    write_traceback(t->top, kind, msg);
+    write_traceback(NULL, t->top, kind, msg);
     if (h)
         unwind_to(t, h, 1);
     exit(1);
@@ -225,7 +233,7 @@ _Noreturn void pyvm_exit(int64_t status) {
     pyvm_flush();
     pyvm_tstate* t = pyvm_tstate_get();
     for (pyvm_handler* h = t->handler; h; h = h->prev) {
-        if (h->mode == MODE_MAIN) {
+        if (h->mode == MODE_MAIN || h->mode == MODE_REPORT) {
             t->exit_status = status;
             unwind_to(t, h, 2);
         }
@@ -245,6 +253,16 @@ static void push(pyvm_tstate* t, pyvm_handler* h, int mode) {
 
 void pyvm_try_enter(pyvm_handler* h) {
     push(pyvm_tstate_get(), h, MODE_PROTECT);
+}
+
+void pyvm_try_enter_report(pyvm_handler* h, const char* banner) {
+    push(pyvm_tstate_get(), h, MODE_REPORT);
+    h->banner = banner;
+}
+
+void pyvm_write_traceback(const char* banner, pyvm_frame* top, int kind, const char* msg) {
+    pyvm_flush();
+    write_traceback(banner, top, kind, msg);
 }
 
 void pyvm_try_leave(pyvm_handler* h) {

@@ -71,6 +71,7 @@ typedef struct pyvm_handler {
     int64_t depth;
     int mode;            /* internal: what a raise does with this handler */
     jmp_buf env;
+    const char* banner;  /* pyvm_try_enter_report: the line written before the traceback */
 } pyvm_handler;
 
 /* Per-thread runtime state. The actor runtime will keep one per green
@@ -142,6 +143,17 @@ _Noreturn void pyvm_exit(int64_t status);
  * pops h and longjmps; nothing is printed. */
 void pyvm_try_enter(pyvm_handler* h);
 void pyvm_try_leave(pyvm_handler* h);
+/* The actor runtime's root handler: like pyvm_try_enter, but a raise caught
+ * by h is first reported on stderr exactly as an uncaught one would be,
+ * preceded by the line `banner` (one write, so reports of actors crashing at
+ * the same time do not interleave), and pyvm_exit also unwinds to h: setjmp
+ * returns 1 after a raise (kind and message as for pyvm_try_enter), 2 after
+ * pyvm_exit (status in pyvm_tstate.exit_status). A handler pushed later
+ * (pyvm_try_enter, pyvm_rt_protect) still catches raises first. */
+void pyvm_try_enter_report(pyvm_handler* h, const char* banner);
+/* Writes `banner` (if not NULL) and a traceback of the frames from `top`
+ * down, then `Name: message`, to stderr in one write; stdout is flushed first. */
+void pyvm_write_traceback(const char* banner, pyvm_frame* top, int kind, const char* msg);
 /* Kind of the exception caught last (PYVM_EXC_NONE if none). */
 int pyvm_exc_kind(void);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "../heap/heap.h"
 #include "str.h"
 
 enum { OUT_CAP = 1 << 16 };
@@ -103,6 +104,9 @@ void pyvm_rt_init(void) {
         atexit(flush_at_exit);
     }
     line_buffered = isatty(1);
+    /* The calling thread owns the default heap: its stack holds the roots
+     * once collection is enabled (entry.c's main does that). */
+    pyvm_heap_rt_init();
 }
 
 void pyvm_rt_shutdown(void) {

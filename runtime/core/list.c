@@ -444,28 +444,29 @@ void pyvm_list_del_slice(pyvm_list* l, int64_t start, int64_t stop, int64_t step
 void pyvm_list_set_slice(pyvm_list* l, int64_t start, int64_t stop, int64_t step, int64_t flags,
                          pyvm_list* values) {
     int64_t n = pyvm_slice_adjust(l->len, &start, &stop, &step, flags);
-    /* Copy first: values may be l itself (a[:] = a). */
+    /* Copy first: values may be l itself (a[:] = a). The copy is a heap
+     * buffer: while replace_range allocates it may be all that keeps the
+     * values alive (a temporary list is dead once copied), and the collector
+     * scans a buffer reached from the stack conservatively. */
     int64_t m = values->len;
     pyvm_slot* src = NULL;
     if (m) {
-        src = malloc((size_t)m * sizeof(pyvm_slot));
-        if (!src)
-            pyvm_raise(PYVM_EXC_MEMORY, NULL);
+        src = pyvm_buf_alloc((size_t)m * sizeof(pyvm_slot));
         memcpy(src, values->items, (size_t)m * sizeof(pyvm_slot));
     }
     if (step == 1) {
         replace_range(l, start, stop, src, m);
-        free(src);
+        pyvm_buf_free(src, (size_t)m * sizeof(pyvm_slot));
         return;
     }
     if (m != n) {
-        free(src);
+        pyvm_buf_free(src, (size_t)m * sizeof(pyvm_slot));
         pyvm_raisef(PYVM_EXC_VALUE, "attempt to assign sequence of size %lld to extended slice of size %lld",
                     (long long)m, (long long)n);
     }
     for (int64_t i = 0, j = start; i < n; i++, j += step)
         l->items[j] = src[i];
-    free(src);
+    pyvm_buf_free(src, (size_t)m * sizeof(pyvm_slot));
 }
 
 void pyvm_list_del_item(pyvm_list* l, int64_t i) {

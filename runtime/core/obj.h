@@ -48,6 +48,7 @@ typedef enum pyvm_tag {
     PYVM_T_TUPLE,     /* T(a,b,...) */
     PYVM_T_FUNC,      /* F */
     PYVM_T_CELL,      /* C(x): closure cell holding one x (runtime extension of the grammar) */
+    PYVM_T_PID,       /* P: an actor's process identifier, a 64-bit serial (runtime/include/pyvm/actors.h) */
 } pyvm_tag;
 
 /* Interned, immutable, never freed: compare descriptors by pointer.

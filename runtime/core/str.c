@@ -106,6 +106,14 @@ pyvm_str* pyvm_str_from_char(uint32_t cp) {
             if (s->ascii) {
                 s->utf8 = (const char*)latin1[cp].data;
                 s->utf8_len = 1;
+            } else {
+                /* Static strings must not point into a heap (pyvm_str_utf8 would
+                 * cache the encoding in whichever heap is current): encode now,
+                 * after the code unit and its terminator. */
+                latin1[cp].data[2] = (uint8_t)(0xc0 | (cp >> 6));
+                latin1[cp].data[3] = (uint8_t)(0x80 | (cp & 0x3f));
+                s->utf8 = (const char*)latin1[cp].data + 2;
+                s->utf8_len = 2;
             }
             s->len = 1; /* last: marks the entry ready */
         }

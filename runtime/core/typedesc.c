@@ -17,6 +17,7 @@ const pyvm_type pyvm_type_bool = {PYVM_T_BOOL, 0, "b", NULL, 0};
 const pyvm_type pyvm_type_none = {PYVM_T_NONE, 0, "n", NULL, 0};
 const pyvm_type pyvm_type_str = {PYVM_T_STR, 0, "s", NULL, 1};
 const pyvm_type pyvm_type_func = {PYVM_T_FUNC, 0, "F", NULL, 1};
+const pyvm_type pyvm_type_pid = {PYVM_T_PID, 0, "P", NULL, 0};
 
 /* Descriptors are created once per distinct type at program start, so a
  * simple chained table under a spin lock is plenty; lookups never take the
@@ -55,6 +56,7 @@ static const pyvm_type* parse(const char* whole, const char** p) {
     case 'n': *p += 1; return &pyvm_type_none;
     case 's': *p += 1; return &pyvm_type_str;
     case 'F': *p += 1; return &pyvm_type_func;
+    case 'P': *p += 1; return &pyvm_type_pid;
     case 'L': case 'D': case 'T': case 'C': break;
     default: bad_spec(whole, "unknown letter");
     }
@@ -159,6 +161,7 @@ const char* pyvm_type_name(const pyvm_type* t) {
     case PYVM_T_DICT: return "dict";
     case PYVM_T_TUPLE: return "tuple";
     case PYVM_T_FUNC: return "function";
+    case PYVM_T_PID: return "pid";
     default: return "cell";
     }
 }

@@ -2,6 +2,7 @@
  * are the same pointer. Grammar:
  *   i int | f float | b bool | n None | s str | F function value
  *   L(x) list | D(k,v) dict | T(a,b,...) tuple (T() empty) | C(x) closure cell
+ *   P actor pid (a 64-bit serial, never reused; repr <pid 0.N>)
  */
 #ifndef PYVM_TYPEDESC_H
 #define PYVM_TYPEDESC_H
@@ -23,6 +24,7 @@ extern const pyvm_type pyvm_type_bool;
 extern const pyvm_type pyvm_type_none;
 extern const pyvm_type pyvm_type_str;
 extern const pyvm_type pyvm_type_func;
+extern const pyvm_type pyvm_type_pid;
 
 /* Python's name of the type, as in error messages: 'int', 'list', 'NoneType'... */
 const char* pyvm_type_name(const pyvm_type* t);

@@ -57,7 +57,8 @@ bool pyvm_value_eq(const pyvm_type* t, uint64_t a, uint64_t b) {
 bool pyvm_value_richcompare(const pyvm_type* t, uint64_t a, uint64_t b, int op) {
     switch (t->tag) {
     case PYVM_T_INT:
-    case PYVM_T_BOOL: {
+    case PYVM_T_BOOL:
+    case PYVM_T_PID: { /* pids order by serial, i.e. by spawn order */
         int64_t x = (int64_t)a, y = (int64_t)b;
         return cmp_result(x < y ? -1 : x > y, op);
     }
@@ -140,6 +141,7 @@ int64_t pyvm_float_hash(double v) {
 int64_t pyvm_value_hash(const pyvm_type* t, uint64_t v) {
     switch (t->tag) {
     case PYVM_T_INT: return pyvm_int_hash((int64_t)v);
+    case PYVM_T_PID: return pyvm_int_hash((int64_t)v);
     case PYVM_T_BOOL: return (int64_t)v;
     case PYVM_T_FLOAT: return pyvm_float_hash(pyvm_slot_to_float(v));
     case PYVM_T_STR: return pyvm_str_hash(pyvm_slot_to_ptr(v));
@@ -222,6 +224,11 @@ void pyvm_repr_into(pyvm_sb* b, const pyvm_type* t, uint64_t v) {
         pyvm_sb_putc(b, '}');
         return;
     }
+    case PYVM_T_PID:
+        /* <pid NODE.SERIAL>: node 0 is this process (there is no distribution yet). */
+        snprintf(buf, sizeof buf, "<pid 0.%llu>", (unsigned long long)v);
+        pyvm_sb_puts(b, buf);
+        return;
     case PYVM_T_FUNC: {
         pyvm_closure* c = pyvm_slot_to_ptr(v);
         pyvm_sb_puts(b, "<function ");

@@ -9,6 +9,10 @@ yields a new folder, and a stale library can never be picked up.
     runtime_library("shared")  -> libpyvmrt.so  (no main; ctypes / llvmlite JIT load it in-process)
     runtime_include_dir()      -> runtime/include   (#include "pyvm/rt.h")
 
+Sources are every runtime/**/*.c plus the hand-written assembly runtime/**/*.S (the actor runtime's
+context switch: one file per architecture, each guarded by #if, so only the host's assembles to
+anything). `sanitize=True` (or "address") builds with ASan+UBSan, `sanitize="thread"` with TSan.
+
 Builds are atomic: everything is compiled into a fresh temporary folder inside the cache root
 which is then renamed into place, so concurrent builders (pytest-xdist workers, parallel nox
 sessions) either see a complete folder or none; the loser of a rename race drops its copy.
@@ -37,6 +41,7 @@ RELEASE_FLAGS = ("-O2",)
 # -O1 keeps sanitizer reports readable; -fno-sanitize-recover makes any finding fatal.
 SANITIZE_FLAGS = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
                   "-fno-sanitize-recover=all")
+TSAN_FLAGS = ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=thread")
 KINDS = {"static": "libpyvmrt.a", "shared": "libpyvmrt.so"}
 
 
@@ -54,8 +59,24 @@ def _library_files(pattern: str) -> list[Path]:
 
 
 def runtime_sources() -> list[Path]:
-    """Every .c file of the runtime library, entry.c included (it is left out of the .so)."""
-    return _library_files("*.c")
+    """Every .c and .S file of the runtime library, entry.c included (it is left out of the .so)."""
+    return sorted(_library_files("*.c") + _library_files("*.S"))
+
+
+def _sanitizer(sanitize: bool | str) -> str | None:
+    """None, "address" (ASan + UBSan; what sanitize=True means) or "thread" (TSan)."""
+    if sanitize in (False, None, ""):
+        return None
+    if sanitize is True or sanitize == "address":
+        return "address"
+    if sanitize == "thread":
+        return "thread"
+    raise ValueError(f"sanitize must be False, True, 'address' or 'thread', not {sanitize!r}")
+
+
+def _sanitize_link(sanitize: bool | str) -> tuple[str, ...]:
+    kind = _sanitizer(sanitize)
+    return {"address": ("-fsanitize=address,undefined",), "thread": ("-fsanitize=thread",)}.get(kind, ())
 
 
 def runtime_headers() -> list[Path]:
@@ -66,14 +87,16 @@ def compiler() -> str:
     return os.environ.get("CC") or "cc"
 
 
-def compile_flags(sanitize: bool = False) -> list[str]:
-    return [*BASE_FLAGS, *(SANITIZE_FLAGS if sanitize else RELEASE_FLAGS),
+def compile_flags(sanitize: bool | str = False) -> list[str]:
+    kind = _sanitizer(sanitize)
+    mode = SANITIZE_FLAGS if kind == "address" else TSAN_FLAGS if kind == "thread" else RELEASE_FLAGS
+    return [*BASE_FLAGS, *mode,
             "-I", str(runtime_include_dir()), "-I", str(RUNTIME_DIR / "core")]
 
 
-def link_flags(sanitize: bool = False) -> list[str]:
+def link_flags(sanitize: bool | str = False) -> list[str]:
     """What a program linked against the static library needs on its link line."""
-    return [*(("-fsanitize=address,undefined",) if sanitize else ()), "-lm"]
+    return [*_sanitize_link(sanitize), "-lm", "-lpthread"]
 
 
 def cache_root() -> Path:
@@ -90,7 +113,7 @@ def _compiler_identity(cc: str) -> str:
     return (shutil.which(cc) or cc) + "\n" + done.stdout
 
 
-def build_key(sanitize: bool = False) -> str:
+def build_key(sanitize: bool | str = False) -> str:
     """sha256 over compiler identity, flags and every runtime source and header (paths and bytes)."""
     h = hashlib.sha256()
     cc = compiler()
@@ -99,7 +122,7 @@ def build_key(sanitize: bool = False) -> str:
     for path in runtime_sources() + runtime_headers():
         h.update(str(path.relative_to(RUNTIME_DIR)).encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()[:32] + ("-asan" if sanitize else "")
+    return h.hexdigest()[:32] + {"address": "-asan", "thread": "-tsan"}.get(_sanitizer(sanitize) or "", "")
 
 
 def _run(cmd: list[str], what: str) -> None:
@@ -112,7 +135,7 @@ def _run(cmd: list[str], what: str) -> None:
         raise RuntimeBuildError(f"{what} failed (exit {done.returncode}):\n  {' '.join(cmd)}\n{output}")
 
 
-def _build_into(folder: Path, sanitize: bool) -> None:
+def _build_into(folder: Path, sanitize: bool | str) -> None:
     cc, flags = compiler(), compile_flags(sanitize)
     sources = runtime_sources()
     objects = {src: folder / (src.relative_to(RUNTIME_DIR).as_posix().replace("/", "__")[:-2] + ".o")
@@ -127,13 +150,13 @@ def _build_into(folder: Path, sanitize: bool) -> None:
     lib_objects = [str(objects[s]) for s in sources if s.name != ENTRY_SOURCE]
     ar = os.environ.get("AR") or "ar"
     _run([ar, "rcs", str(folder / KINDS["static"]), *all_objects], "archiving libpyvmrt.a")
-    _run([cc, "-shared", *(("-fsanitize=address,undefined",) if sanitize else ()),
-          "-o", str(folder / KINDS["shared"]), *lib_objects, "-lm"], "linking libpyvmrt.so")
+    _run([cc, "-shared", *_sanitize_link(sanitize),
+          "-o", str(folder / KINDS["shared"]), *lib_objects, "-lm", "-lpthread"], "linking libpyvmrt.so")
     for obj in all_objects:
         os.unlink(obj)
 
 
-def runtime_build_dir(sanitize: bool = False) -> Path:
+def runtime_build_dir(sanitize: bool | str = False) -> Path:
     """The cache folder holding both libraries for the current sources, building it if needed."""
     final = cache_root() / build_key(sanitize)
     if all((final / name).exists() for name in KINDS.values()):
@@ -156,7 +179,7 @@ def runtime_build_dir(sanitize: bool = False) -> Path:
     return final
 
 
-def runtime_library(kind: str = "static", *, sanitize: bool = False) -> Path:
+def runtime_library(kind: str = "static", *, sanitize: bool | str = False) -> Path:
     """Path to libpyvmrt.a ("static") or libpyvmrt.so ("shared") built from the current sources."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")

@@ -25,6 +25,7 @@
 #include "../../core/format.h"
 #include "../../core/num.h"
 #include "../../core/io.h"
+#include "../../heap/heap.h"
 
 #ifdef __cplusplus
 extern "C" {

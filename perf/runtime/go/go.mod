@@ -1,0 +1,3 @@
+module pyvmbench
+
+go 1.19

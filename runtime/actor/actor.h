@@ -1,0 +1,137 @@
+/* The actor (green thread) record and the runtime-internal operations on it.
+ * Public API: runtime/include/pyvm/actors.h.
+ *
+ * Ownership. Fields marked (owner) are touched only by code running as the
+ * actor itself, or by the scheduler while the actor is switched out on that
+ * worker (a hand-off ordered by run_state). Fields marked (lock) are guarded
+ * by `lock` and may be touched by other actors: links, monitors, `dead`.
+ * The struct is reference counted: the pid table holds one reference while
+ * the actor is alive; pyvm_actor_lookup takes a temporary one, so a sender
+ * can push into a mailbox while the receiver is being torn down. */
+#ifndef PYVM_ACTOR_H
+#define PYVM_ACTOR_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/error.h"
+#include "../ctx/ctx.h"
+#include "../ctx/stack.h"
+#include "../include/pyvm/actors.h"
+#include "../mailbox/mpsc.h"
+#include "../message/message.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* run_state: who may run the actor.
+ *   WAITING   parked in receive (or never started: see QUEUED); a waker moves it to QUEUED and enqueues it
+ *   QUEUED    in exactly one run queue
+ *   RUNNING   on a worker
+ *   NOTIFIED  running, and woken meanwhile: it must not park, it re-checks its mailbox
+ *   DEAD      gone; wakes are ignored */
+enum { PYVM_RS_WAITING = 0, PYVM_RS_QUEUED = 1, PYVM_RS_RUNNING = 2, PYVM_RS_NOTIFIED = 3, PYVM_RS_DEAD = 4 };
+
+/* Why an actor switched back to its scheduler. */
+enum { PYVM_SW_YIELD = 1, PYVM_SW_PARK = 2, PYVM_SW_EXIT = 3, PYVM_SW_OVERFLOW = 4 };
+
+typedef struct pyvm_monitor {
+    int64_t ref;
+    pyvm_pid pid;    /* in `monitors`: the watcher; in `watching`: the target */
+} pyvm_monitor;
+
+typedef struct pyvm_actor pyvm_actor;
+struct pyvm_actor {
+    pyvm_pid pid;
+    _Atomic int run_state;
+    _Atomic int sig_pending;      /* an exit signal waits in `queue` */
+    _Atomic int64_t refs;
+    pyvm_actor* hash_next;        /* pid table chain (table lock) */
+    pyvm_actor* qnext;            /* intrusive link in lock-protected run queues */
+
+    /* (owner) execution */
+    pyvm_ctx ctx;
+    pyvm_stack* stack;
+    void* heap;                   /* pyvm_heap* of runtime/heap, NULL without that module */
+    pyvm_tstate tstate;
+    pyvm_handler* root_handler;   /* the trampoline's, on this actor's stack */
+    int switch_reason;            /* PYVM_SW_* */
+    int reductions;               /* left in the current time slice */
+    int pin;                      /* worker index + 1, or 0 */
+    bool started;
+    bool trap_exit;
+    pyvm_actor_fn fn;
+    pyvm_msg* start_arg;          /* encoded spawn argument, or NULL for raw_arg */
+    pyvm_slot raw_arg;
+    void (*arg_free)(void*);
+    size_t heap_initial, heap_max;
+    char* exit_reason;            /* malloc'd, set when it ends */
+    char banner[48];              /* "Actor <pid 0.N> crashed:" */
+    void* asan_fake_stack;        /* sanitizer fiber bookkeeping */
+    void* tsan_fiber;
+
+    /* mailbox: producers push to queue; the owner drains it into inbox */
+    pyvm_mpsc queue;
+    pyvm_msg* inbox_head;         /* (owner) drained messages, oldest first */
+    pyvm_msg* inbox_tail;
+    int64_t inbox_len;
+    int64_t deadline;             /* (owner) of the receive in progress, INT64_MAX: none */
+    int64_t timer_idx;            /* position in the timer heap, -1: none (timer lock, sched/timer.c) */
+
+    /* (lock) relationships */
+    atomic_flag lock;
+    bool dead;
+    pyvm_pid* links;
+    int nlinks, caplinks;
+    pyvm_monitor* monitors;       /* who watches me */
+    int nmonitors, capmonitors;
+    pyvm_monitor* watching;       /* (owner) whom I watch */
+    int nwatching, capwatching;
+    char* name;                   /* registered name (registry lock) */
+};
+
+/* Spawn with the argument already encoded (start, owned by the new actor;
+ * NULL: raw `arg`). The supervisor restarts children this way. */
+pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot arg, const pyvm_spawn_opts* opts,
+                                  int64_t* monitor_ref);
+/* The running actor (NULL on a scheduler or outside the runtime). */
+pyvm_actor* pyvm_actor_current(void);
+/* Alive actor for pid with a reference taken, or NULL. */
+pyvm_actor* pyvm_actor_lookup(pyvm_pid pid);
+void pyvm_actor_ref(pyvm_actor* a);
+void pyvm_actor_unref(pyvm_actor* a);
+void pyvm_actor_lock(pyvm_actor* a);
+void pyvm_actor_unlock(pyvm_actor* a);
+/* The green thread's first function (runs on the actor's stack). */
+void pyvm_actor_entry(void* actor);
+/* Scheduler side, after the actor switched out for the last time: deliver
+ * its exit to links and monitors, free its name, heap, stack and mailbox. */
+void pyvm_actor_finish(pyvm_actor* a, int worker_index);
+/* (owner) Moves everything from queue to inbox, acting on exit signals
+ * (which may end the actor right here). */
+void pyvm_actor_drain(pyvm_actor* a);
+/* (owner) Ends the running actor with reason (copied). */
+_Noreturn void pyvm_actor_die(pyvm_actor* a, const char* reason);
+/* Pushes an exit signal into a's queue and wakes it. */
+void pyvm_actor_signal_exit(pyvm_actor* a, pyvm_pid from, const char* reason, bool via_link);
+/* Links and monitors (links.c): between a parent and a child it just
+ * spawned; and the notifications of an ending actor. */
+void pyvm_actor_link_new(pyvm_actor* parent, pyvm_actor* child);
+int64_t pyvm_actor_monitor_new(pyvm_actor* watcher, pyvm_actor* target);
+void pyvm_links_notify(pyvm_actor* a, const char* reason);
+/* Delivers an envelope to a (a message: no lock, dropped later if a is gone). */
+void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
+/* Number of actors alive, and the pid table's teardown at stop. */
+int64_t pyvm_actor_live(void);
+void pyvm_actor_kill_all(void);
+void pyvm_actor_table_reset(void);
+/* Registry internals: drop the name of a dead actor. */
+void pyvm_registry_forget(pyvm_actor* a);
+void pyvm_registry_reset(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/* Green-thread stacks: mmap'd, with a PROT_NONE guard region below each one
+ * (stacks grow down), pooled for reuse.
+ *
+ *   guard_lo ........ lo .................................. hi
+ *   |  guard (PROT_NONE) |  usable stack (read/write, lazily committed)  |
+ *
+ * A fault whose address lies in [guard_lo, lo) is a stack overflow of the
+ * green thread owning the stack (see sched/signal.c). The pool keeps freed
+ * stacks (their pages returned to the kernel with MADV_DONTNEED) up to a
+ * cap, so spawn rarely pays for mmap + mprotect. Each stack costs two
+ * kernel mappings: vm.max_map_count (65530 by default) bounds how many can
+ * be alive at once (about 32000); raise it to run more actors. */
+#ifndef PYVM_STACK_H
+#define PYVM_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pyvm_stack {
+    char* guard_lo;           /* start of the mapping */
+    char* lo;                 /* lowest usable byte */
+    char* hi;                 /* one past the highest usable byte */
+    struct pyvm_stack* next;  /* free-list link while pooled */
+} pyvm_stack;
+
+/* Sizes for new stacks (rounded to pages); call before any stack exists. */
+void pyvm_stack_configure(size_t usable_bytes, size_t guard_bytes);
+/* A stack from the pool or a new mapping; NULL when the kernel refuses. */
+pyvm_stack* pyvm_stack_acquire(void);
+/* Back to the pool (pages dropped), or unmapped once the pool is full. */
+void pyvm_stack_release(pyvm_stack* s);
+/* Unmaps every pooled stack (runtime shutdown). */
+void pyvm_stack_drain_pool(void);
+/* Stacks currently handed out / currently mapped (handed out + pooled). */
+int64_t pyvm_stack_in_use(void);
+int64_t pyvm_stack_mapped(void);
+size_t pyvm_stack_usable_size(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

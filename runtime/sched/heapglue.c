@@ -1,0 +1,100 @@
+/* Glue to the per-actor heap module (runtime/heap/heap.h), compiled in when
+ * that header exists; without it actors allocate from core/alloc.c's bump
+ * allocator of the worker thread (no limit, nothing freed), which is enough
+ * for the scheduler's own tests. This file includes nothing of core/alloc.h,
+ * so the two definitions of pyvm_heap never meet. */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ctx/stack.h"
+#include "stats.h"
+
+#if defined(__has_include)
+#if __has_include("../heap/heap.h")
+#include "../heap/heap.h"
+#define PYVM_HAVE_HEAP 1
+#endif
+#endif
+
+void* pyvm_sched_heap_new(size_t initial, size_t max);
+void pyvm_sched_heap_free(void* heap);
+void pyvm_sched_heap_enter(void* heap, pyvm_stack* stack);
+void pyvm_sched_heap_leave(void);
+int pyvm_sched_heap_module(void);
+void pyvm_sched_heap_hook(bool on);
+int64_t pyvm_sched_heaps_live(void);
+
+static _Atomic int64_t live;
+
+int pyvm_sched_heap_module(void) {
+#ifdef PYVM_HAVE_HEAP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void* pyvm_sched_heap_new(size_t initial, size_t max) {
+#ifdef PYVM_HAVE_HEAP
+    void* h = pyvm_heap_new(initial, max);
+    if (h)
+        /* relaxed: a statistic (leak checks read it after the workers stopped) */
+        atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+    return h;
+#else
+    (void)initial;
+    (void)max;
+    return NULL;
+#endif
+}
+
+void pyvm_sched_heap_free(void* heap) {
+#ifdef PYVM_HAVE_HEAP
+    if (heap) {
+        pyvm_heap_free(heap);
+        /* relaxed: a statistic */
+        atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
+    }
+#else
+    (void)heap;
+#endif
+}
+
+void pyvm_sched_heap_enter(void* heap, pyvm_stack* stack) {
+#ifdef PYVM_HAVE_HEAP
+    if (heap) {
+        pyvm_heap_set_stack(heap, stack->lo, stack->hi);
+        pyvm_heap_set_current(heap);
+    }
+#else
+    (void)heap;
+    (void)stack;
+#endif
+}
+
+void pyvm_sched_heap_leave(void) {
+#ifdef PYVM_HAVE_HEAP
+    pyvm_heap_set_current(NULL);
+#endif
+}
+
+#ifdef PYVM_HAVE_HEAP
+static void gc_hook(pyvm_heap* heap, uint64_t pause_ns) {
+    pyvm_stats_gc(heap, pause_ns);
+}
+#endif
+
+void pyvm_sched_heap_hook(bool on) {
+#ifdef PYVM_HAVE_HEAP
+    pyvm_heap_set_gc_hook(on ? gc_hook : NULL);
+#else
+    (void)on;
+#endif
+}
+
+int64_t pyvm_sched_heaps_live(void) {
+    /* relaxed: a statistic */
+    return atomic_load_explicit(&live, memory_order_relaxed);
+}

@@ -1,0 +1,713 @@
+/* The scheduling loop: run queues, work stealing, parking, time slices,
+ * deterministic mode. See sched.h for the design; runtime.c starts and
+ * stops the workers. */
+#include "sched.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../ctx/stack.h"
+#include "deque.h"
+#include "stats.h"
+#include "timer.h"
+#include "worker.h"
+
+#include "../core/sanitizers.h"
+#ifdef PYVM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef PYVM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+pyvm_rt pyvm_rt_state;
+#define RT pyvm_rt_state
+
+enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61 };
+
+static _Thread_local pyvm_worker* tls_worker;
+static _Thread_local pyvm_actor* tls_actor;
+
+/* TLS accessors are out of line on purpose (see worker.h). */
+__attribute__((noinline)) pyvm_worker* pyvm_sched_worker(void) { return tls_worker; }
+__attribute__((noinline)) void pyvm_sched_set_worker(pyvm_worker* w) { tls_worker = w; }
+__attribute__((noinline)) pyvm_actor* pyvm_actor_current(void) { return tls_actor; }
+__attribute__((noinline)) static void set_current(pyvm_actor* a) { tls_actor = a; }
+__attribute__((noinline)) static void set_tstate(pyvm_tstate* t) { pyvm_tstate_current_ptr = t; }
+
+bool pyvm_sched_running(void) { return RT.running; }
+bool pyvm_sched_deterministic(void) { return RT.det; }
+size_t pyvm_sched_heap_initial(void) { return RT.heap_initial; }
+size_t pyvm_sched_heap_max(void) { return RT.heap_max; }
+
+int64_t pyvm_sched_now(void) {
+    if (RT.det)
+        return RT.vclock;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && defined(__ARM_ARCH) && __ARM_ARCH >= 7)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* ---- switching (with the sanitizers' fiber annotations) ---- */
+
+static void switch_to_actor(pyvm_worker* w, pyvm_actor* a) {
+#ifdef PYVM_ASAN
+    void* fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, a->stack->lo, (size_t)(a->stack->hi - a->stack->lo));
+#endif
+#ifdef PYVM_TSAN
+    __tsan_switch_to_fiber(a->tsan_fiber, 0);
+#endif
+    pyvm_ctx_switch(&w->sched_ctx, &a->ctx);
+#ifdef PYVM_ASAN
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+}
+
+void pyvm_sched_fiber_entered(pyvm_actor* a) {
+#ifdef PYVM_ASAN
+    pyvm_worker* w = pyvm_sched_worker();
+    __sanitizer_finish_switch_fiber(a->asan_fake_stack, &w->stack_bottom, &w->stack_size);
+#else
+    (void)a;
+#endif
+}
+
+void pyvm_sched_fiber_destroy(pyvm_actor* a) {
+#ifdef PYVM_TSAN
+    if (a->tsan_fiber)
+        __tsan_destroy_fiber(a->tsan_fiber);
+#endif
+    a->tsan_fiber = NULL;
+}
+
+/* Actor side: back to the scheduler of whatever worker runs us now. */
+static void switch_out(pyvm_actor* a, int reason) {
+    a->switch_reason = reason;
+    pyvm_worker* w = pyvm_sched_worker();
+#ifdef PYVM_ASAN
+    __sanitizer_start_switch_fiber(reason == PYVM_SW_EXIT ? NULL : &a->asan_fake_stack, w->stack_bottom,
+                                   w->stack_size);
+#endif
+#ifdef PYVM_TSAN
+    __tsan_switch_to_fiber(w->tsan_fiber, 0);
+#endif
+    pyvm_ctx_switch(&a->ctx, &w->sched_ctx);
+    pyvm_sched_fiber_entered(a);
+}
+
+_Noreturn void pyvm_sched_overflow_switch(pyvm_worker* w, pyvm_actor* a) {
+    a->switch_reason = PYVM_SW_OVERFLOW;
+    pyvm_ctx abandoned;
+#ifdef PYVM_ASAN
+    __sanitizer_start_switch_fiber(NULL, w->stack_bottom, w->stack_size);
+#endif
+#ifdef PYVM_TSAN
+    __tsan_switch_to_fiber(w->tsan_fiber, 0);
+#endif
+    pyvm_ctx_switch(&abandoned, &w->sched_ctx);
+    abort();
+}
+
+/* ---- run queues ---- */
+
+static void inject_push(pyvm_actor* a) {
+    pthread_mutex_lock(&RT.inject_mu);
+    a->qnext = NULL;
+    if (RT.inject_tail)
+        RT.inject_tail->qnext = a;
+    else
+        RT.inject_head = a;
+    RT.inject_tail = a;
+    /* relaxed: a hint for lock-free emptiness checks; the mutex orders the list itself
+     * and the seq_cst fence in notify_work orders it against parking */
+    atomic_fetch_add_explicit(&RT.inject_len, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&RT.inject_mu);
+}
+
+static pyvm_actor* inject_pop(void) {
+    /* relaxed: a hint; a stale zero is caught by park's re-check after its fence */
+    if (atomic_load_explicit(&RT.inject_len, memory_order_relaxed) == 0)
+        return NULL;
+    pthread_mutex_lock(&RT.inject_mu);
+    pyvm_actor* a = RT.inject_head;
+    if (a) {
+        RT.inject_head = a->qnext;
+        if (!RT.inject_head)
+            RT.inject_tail = NULL;
+        /* relaxed: see inject_push */
+        atomic_fetch_sub_explicit(&RT.inject_len, 1, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&RT.inject_mu);
+    return a;
+}
+
+static void wake_worker(pyvm_worker* w, bool popped_already);
+
+static void pin_push(pyvm_worker* w, pyvm_actor* a) {
+    pthread_mutex_lock(&w->pin_mu);
+    a->qnext = NULL;
+    if (w->pin_tail)
+        w->pin_tail->qnext = a;
+    else
+        w->pin_head = a;
+    w->pin_tail = a;
+    /* relaxed: a hint, as inject_len */
+    atomic_fetch_add_explicit(&w->pin_len, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&w->pin_mu);
+    if (w != pyvm_sched_worker())
+        wake_worker(w, false);
+}
+
+static pyvm_actor* pin_pop(pyvm_worker* w) {
+    /* relaxed: a hint, as inject_len */
+    if (atomic_load_explicit(&w->pin_len, memory_order_relaxed) == 0)
+        return NULL;
+    pthread_mutex_lock(&w->pin_mu);
+    pyvm_actor* a = w->pin_head;
+    if (a) {
+        w->pin_head = a->qnext;
+        if (!w->pin_head)
+            w->pin_tail = NULL;
+        /* relaxed: a hint, as inject_len */
+        atomic_fetch_sub_explicit(&w->pin_len, 1, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&w->pin_mu);
+    return a;
+}
+
+static void det_push(pyvm_actor* a) {
+    if (RT.det_len == RT.det_cap) {
+        RT.det_cap = RT.det_cap ? RT.det_cap * 2 : 256;
+        RT.det_q = realloc(RT.det_q, (size_t)RT.det_cap * sizeof *RT.det_q);
+        if (!RT.det_q)
+            abort();
+    }
+    RT.det_q[RT.det_len++] = a;
+}
+
+static uint64_t xorshift(uint64_t* s) {
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+/* Wakes one parked worker if nobody is looking for work already. */
+static void notify_work(void) {
+    /* seq_cst: Dekker's pattern with park(): our queue write (before this fence) against its
+     * n_idle increment (before its fence); at least one side sees the other's write */
+    atomic_thread_fence(memory_order_seq_cst);
+    /* relaxed: ordered by the fence above */
+    if (atomic_load_explicit(&RT.n_spinning, memory_order_relaxed) != 0)
+        return;
+    /* relaxed: ordered by the fence above */
+    if (atomic_load_explicit(&RT.n_idle, memory_order_relaxed) == 0)
+        return;
+    pthread_mutex_lock(&RT.idle_mu);
+    pyvm_worker* w = RT.nidle ? &RT.workers[RT.idle[--RT.nidle]] : NULL;
+    if (w) {
+        w->in_idle = false;
+        /* relaxed: the idle list itself is under idle_mu; the counter mirrors it for the fast check */
+        atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
+        /* relaxed: counted on the woken worker's behalf, so further notifies do not wake more */
+        atomic_fetch_add_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&RT.idle_mu);
+    if (w)
+        wake_worker(w, true);
+}
+
+/* Wakes w specifically (pinned work, stop). */
+static void wake_worker(pyvm_worker* w, bool popped_already) {
+    if (!popped_already) {
+        bool popped = false;
+        pthread_mutex_lock(&RT.idle_mu);
+        if (w->in_idle) {
+            for (int i = 0; i < RT.nidle; i++)
+                if (RT.idle[i] == w->index) {
+                    RT.idle[i] = RT.idle[--RT.nidle];
+                    break;
+                }
+            w->in_idle = false;
+            popped = true;
+            /* relaxed: mirrors the list under idle_mu */
+            atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
+            /* relaxed: counted on the woken worker's behalf (see notify_work) */
+            atomic_fetch_add_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+        }
+        pthread_mutex_unlock(&RT.idle_mu);
+        if (!popped)
+            return; /* running, or will see the work in park's re-check */
+    }
+    pthread_mutex_lock(&w->mu);
+    w->wake = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void pyvm_sched_wake_all(void) {
+    for (int i = 0; i < RT.nworkers; i++)
+        wake_worker(&RT.workers[i], false);
+}
+
+static void push_local(pyvm_worker* w, pyvm_actor* a) {
+    if (!pyvm_deque_push(&w->dq, a))
+        inject_push(a); /* no memory for a bigger deque: the global queue has no limit */
+}
+
+enum { ENQ_NEW, ENQ_WAKE };
+
+static void enqueue(pyvm_actor* a, int how) {
+    pyvm_worker* w = pyvm_sched_worker();
+    if (a->pin && !RT.det) {
+        pin_push(&RT.workers[a->pin - 1], a);
+        return;
+    }
+    if (!w) {
+        inject_push(a);
+        if (RT.det)
+            wake_worker(&RT.workers[0], false);
+        else
+            notify_work();
+        return;
+    }
+    if (RT.det) {
+        det_push(a);
+        return;
+    }
+    if (how == ENQ_WAKE && w->current) {
+        pyvm_actor* old = w->runnext;
+        w->runnext = a;
+        if (!old)
+            return;
+        a = old;
+    }
+    push_local(w, a);
+    notify_work();
+}
+
+void pyvm_sched_spawned(pyvm_actor* a) {
+    enqueue(a, ENQ_NEW);
+}
+
+void pyvm_sched_wake(pyvm_actor* a) {
+    /* acquire: pairs with the release of whoever set the state we act on */
+    int s = atomic_load_explicit(&a->run_state, memory_order_acquire);
+    for (;;) {
+        if (s == PYVM_RS_WAITING) {
+            /* acq_rel: we take ownership of scheduling a (acquire) and publish our message
+             * push, sequenced before, to whoever dequeues it (release) */
+            if (atomic_compare_exchange_weak_explicit(&a->run_state, &s, PYVM_RS_QUEUED, memory_order_acq_rel,
+                                                      memory_order_acquire)) {
+                enqueue(a, ENQ_WAKE);
+                return;
+            }
+        } else if (s == PYVM_RS_RUNNING) {
+            /* acq_rel: the scheduler's failing CAS RUNNING->WAITING reads this with acquire,
+             * so the actor sees our message push when it re-checks its mailbox */
+            if (atomic_compare_exchange_weak_explicit(&a->run_state, &s, PYVM_RS_NOTIFIED, memory_order_acq_rel,
+                                                      memory_order_acquire))
+                return;
+        } else {
+            return; /* queued, already notified, or dead */
+        }
+    }
+}
+
+/* ---- the actor side ---- */
+
+static pyvm_actor* need_actor(const char* what) {
+    pyvm_actor* a = pyvm_actor_current();
+    if (!a)
+        pyvm_raisef(PYVM_EXC_RUNTIME, "%s outside an actor", what);
+    return a;
+}
+
+void pyvm_sched_yield(void) {
+    pyvm_actor* a = need_actor("yield");
+    switch_out(a, PYVM_SW_YIELD);
+    /* acquire: pairs with the release of the signal's sender */
+    if (atomic_load_explicit(&a->sig_pending, memory_order_acquire))
+        pyvm_actor_drain(a);
+}
+
+void pyvm_actor_yield(void) {
+    pyvm_sched_yield();
+}
+
+void pyvm_sched_park(void) {
+    switch_out(need_actor("receive"), PYVM_SW_PARK);
+}
+
+_Noreturn void pyvm_sched_exit(void) {
+    switch_out(pyvm_actor_current(), PYVM_SW_EXIT);
+    abort(); /* an exited actor is never resumed */
+}
+
+static void slice_spent(pyvm_actor* a) {
+    /* acquire: pairs with the release of the signal's sender */
+    if (atomic_load_explicit(&a->sig_pending, memory_order_acquire))
+        pyvm_actor_drain(a);
+    switch_out(a, PYVM_SW_YIELD);
+    /* acquire: as above */
+    if (atomic_load_explicit(&a->sig_pending, memory_order_acquire))
+        pyvm_actor_drain(a);
+}
+
+void pyvm_safepoint(void) {
+    pyvm_actor* a = pyvm_actor_current();
+    if (a && --a->reductions <= 0)
+        slice_spent(a);
+}
+
+void pyvm_sched_charge(int n) {
+    pyvm_actor* a = pyvm_actor_current();
+    if (a && (a->reductions -= n) <= 0)
+        slice_spent(a);
+}
+
+/* ---- the scheduler side ---- */
+
+static void fail_start(pyvm_worker* w, pyvm_actor* a, const char* why) {
+    a->exit_reason = strdup(why);
+    pyvm_stats_add(PYVM_STAT_CRASHED, 1);
+    pyvm_actor_finish(a, w->index);
+}
+
+static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
+    /* relaxed: we own a through the queue hand-off (the take's CAS or a mutex); wakers only
+     * ever change this word with read-modify-writes, which see the latest value anyway */
+    atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+    if (!a->started) {
+        a->started = true;
+        a->stack = pyvm_stack_acquire();
+        if (!a->stack) {
+            fail_start(w, a, "MemoryError: cannot map a stack for a new actor");
+            return;
+        }
+        if (pyvm_sched_heap_module()) {
+            a->heap = pyvm_sched_heap_new(a->heap_initial, a->heap_max);
+            if (!a->heap) {
+                fail_start(w, a, "MemoryError: cannot create the heap of a new actor");
+                return;
+            }
+        }
+        pyvm_ctx_make(&a->ctx, a->stack->lo, a->stack->hi, pyvm_actor_entry, a);
+#ifdef PYVM_TSAN
+        a->tsan_fiber = __tsan_create_fiber(0);
+#endif
+    }
+    for (;;) {
+        a->reductions = inherit ? w->slice_left : RT.reductions;
+        w->current = a;
+        set_current(a);
+        set_tstate(&a->tstate);
+        pyvm_sched_heap_enter(a->heap, a->stack);
+        switch_to_actor(w, a);
+        pyvm_sched_heap_leave();
+        set_tstate(w->own_tstate);
+        set_current(NULL);
+        w->current = NULL;
+        w->slice_left = a->reductions;
+        pyvm_stats_add(PYVM_STAT_SWITCHES, 1);
+        switch (a->switch_reason) {
+        case PYVM_SW_YIELD:
+            /* relaxed: as at the top; the queue hand-off publishes */
+            atomic_store_explicit(&a->run_state, PYVM_RS_QUEUED, memory_order_relaxed);
+            w->slice_left = 0; /* a yield ends the slice: runnext must not inherit it */
+            if (RT.det)
+                det_push(a);
+            else if (a->pin)
+                pin_push(w, a);
+            else {
+                push_local(w, a);
+                notify_work();
+            }
+            return;
+        case PYVM_SW_PARK: {
+            int expect = PYVM_RS_RUNNING;
+            /* acq_rel on success: publishes the actor's writes to its next runner; acquire on
+             * failure: NOTIFIED was set by a waker whose message push we must see */
+            if (atomic_compare_exchange_strong_explicit(&a->run_state, &expect, PYVM_RS_WAITING,
+                                                        memory_order_acq_rel, memory_order_acquire))
+                return;
+            /* relaxed: still ours (NOTIFIED is only ever left by us) */
+            atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+            inherit = w->slice_left > 0;
+            continue;
+        }
+        case PYVM_SW_OVERFLOW:
+            pyvm_write_traceback(a->banner, a->tstate.top, PYVM_EXC_RECURSION, "maximum recursion depth exceeded");
+            free(a->exit_reason);
+            a->exit_reason = strdup("RecursionError: maximum recursion depth exceeded");
+            pyvm_stats_add(PYVM_STAT_CRASHED, 1);
+            pyvm_actor_finish(a, w->index);
+            return;
+        default: /* PYVM_SW_EXIT */
+            pyvm_actor_finish(a, w->index);
+            return;
+        }
+    }
+}
+
+static pyvm_actor* take_own(pyvm_worker* w) {
+    for (;;) {
+        bool lost;
+        pyvm_actor* a = pyvm_deque_take(&w->dq, &lost);
+        if (a || !lost)
+            return a;
+    }
+}
+
+static pyvm_actor* steal(pyvm_worker* w) {
+    int n = RT.nworkers;
+    if (n < 2)
+        return NULL;
+    int start = (int)(xorshift(&w->rng) % (uint64_t)n);
+    for (int k = 0; k < n; k++) {
+        pyvm_worker* v = &RT.workers[(start + k) % n];
+        if (v == w)
+            continue;
+        for (int tries = 0; tries < 4; tries++) {
+            bool lost;
+            pyvm_actor* a = pyvm_deque_take(&v->dq, &lost);
+            if (a) {
+                pyvm_stats_add(PYVM_STAT_STEALS, 1);
+                return a;
+            }
+            if (!lost)
+                break;
+        }
+    }
+    return NULL;
+}
+
+static void fire_timers(void) {
+    int64_t next = pyvm_timer_next();
+    if (next != INT64_MAX && next <= pyvm_sched_now())
+        pyvm_timer_fire(pyvm_sched_now());
+}
+
+static pyvm_actor* find_work(pyvm_worker* w, bool* inherit) {
+    *inherit = false;
+    w->tick++;
+    fire_timers();
+    pyvm_actor* a = pin_pop(w);
+    if (a)
+        return a;
+    if (w->tick % GLOBAL_QUEUE_EVERY == 0 && (a = inject_pop()))
+        return a;
+    if (w->runnext) {
+        a = w->runnext;
+        w->runnext = NULL;
+        if (w->slice_left > 0) {
+            *inherit = true;
+            return a;
+        }
+        push_local(w, a); /* slice spent: to the back, behind everyone waiting */
+    }
+    if ((a = take_own(w)) || (a = inject_pop()) || (a = steal(w)))
+        return a;
+    return NULL;
+}
+
+static pyvm_actor* det_pick(void) {
+    for (;;) {
+        pyvm_actor* in;
+        while ((in = inject_pop()))
+            det_push(in);
+        pyvm_timer_fire(RT.vclock);
+        if (RT.det_len > 0) {
+            int64_t i = (int64_t)(xorshift(&RT.det_rng) % (uint64_t)RT.det_len);
+            pyvm_actor* a = RT.det_q[i];
+            RT.det_q[i] = RT.det_q[--RT.det_len];
+            return a;
+        }
+        int64_t next = pyvm_timer_next();
+        if (next == INT64_MAX)
+            return NULL;
+        if (next > RT.vclock)
+            RT.vclock = next; /* nothing can run before the next timeout: time jumps there */
+    }
+}
+
+/* Is there anything this worker could run? (loads only; used after the parking fence) */
+static bool work_visible(pyvm_worker* w) {
+    /* relaxed: hints re-checked under locks or by a take */
+    if (atomic_load_explicit(&RT.inject_len, memory_order_relaxed) ||
+        /* relaxed: as above */
+        atomic_load_explicit(&w->pin_len, memory_order_relaxed))
+        return true;
+    if (RT.det)
+        return RT.det_len > 0;
+    for (int i = 0; i < RT.nworkers; i++)
+        if (pyvm_deque_size(&RT.workers[i].dq))
+            return true;
+    int64_t next = pyvm_timer_next();
+    return next != INT64_MAX && next <= pyvm_sched_now();
+}
+
+void pyvm_sched_external(int delta) {
+    if (pyvm_sched_worker())
+        return;
+    /* seq_cst: ordered with the live count and the queues, which check_deadlock reads in the
+     * opposite order (live, this, queues) */
+    atomic_fetch_add_explicit(&RT.external_ops, delta, memory_order_seq_cst);
+}
+
+static void check_deadlock(pyvm_worker* w) {
+    /* relaxed: a flag set before the actors it concerns exist, cleared at stop */
+    if (!atomic_load_explicit(&RT.detect_deadlock, memory_order_relaxed) && !RT.det)
+        return;
+    /* relaxed: only a hint; the decisive checks follow */
+    if (atomic_load_explicit(&RT.n_idle, memory_order_relaxed) != RT.nworkers)
+        return;
+    if (pyvm_timer_next() != INT64_MAX || pyvm_actor_live() == 0)
+        return;
+    /* seq_cst: see pyvm_sched_external */
+    if (atomic_load_explicit(&RT.external_ops, memory_order_seq_cst) != 0 || work_visible(w))
+        return;
+    for (int i = 0; i < RT.nworkers; i++)
+        if (pyvm_deque_size(&RT.workers[i].dq) || (RT.det && RT.det_len))
+            return;
+    pthread_mutex_lock(&RT.live_mu);
+    RT.deadlock = true;
+    pthread_cond_broadcast(&RT.live_cv);
+    pthread_mutex_unlock(&RT.live_mu);
+}
+
+static void park(pyvm_worker* w) {
+    pthread_mutex_lock(&RT.idle_mu);
+    RT.idle[RT.nidle++] = w->index;
+    w->in_idle = true;
+    /* seq_cst: the parking side of notify_work's Dekker pattern */
+    atomic_fetch_add_explicit(&RT.n_idle, 1, memory_order_seq_cst);
+    pthread_mutex_unlock(&RT.idle_mu);
+    if (w->spinning) {
+        w->spinning = false;
+        /* relaxed: a heuristic count; the fence below orders what matters */
+        atomic_fetch_sub_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+    }
+    /* seq_cst: see notify_work */
+    atomic_thread_fence(memory_order_seq_cst);
+    /* acquire: pairs with the release store in pyvm_actors_stop */
+    if (!work_visible(w) && !atomic_load_explicit(&RT.stopping, memory_order_acquire)) {
+        check_deadlock(w);
+        pyvm_stats_add(PYVM_STAT_PARKS, 1);
+        pthread_mutex_lock(&w->mu);
+        /* acquire: as above */
+        while (!w->wake && !atomic_load_explicit(&RT.stopping, memory_order_acquire)) {
+            int64_t next = RT.det ? INT64_MAX : pyvm_timer_next();
+            if (next == INT64_MAX) {
+                pthread_cond_wait(&w->cv, &w->mu);
+                continue;
+            }
+            int64_t now = pyvm_sched_now();
+            if (next <= now)
+                break;
+            struct timespec ts = {(time_t)(next / 1000000000), (long)(next % 1000000000)};
+            if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
+                break;
+        }
+        pthread_mutex_unlock(&w->mu);
+    }
+    bool popped;
+    pthread_mutex_lock(&RT.idle_mu);
+    if (w->in_idle) {
+        for (int i = 0; i < RT.nidle; i++)
+            if (RT.idle[i] == w->index) {
+                RT.idle[i] = RT.idle[--RT.nidle];
+                break;
+            }
+        w->in_idle = false;
+        /* relaxed: mirrors the list under idle_mu */
+        atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
+        popped = false;
+    } else {
+        popped = true;
+    }
+    pthread_mutex_unlock(&RT.idle_mu);
+    pthread_mutex_lock(&w->mu);
+    while (popped && !w->wake)
+        pthread_cond_wait(&w->cv, &w->mu); /* the waker is about to set it */
+    w->wake = false;
+    pthread_mutex_unlock(&w->mu);
+    if (!popped)
+        /* relaxed: heuristic count (a popped worker was counted by its waker) */
+        atomic_fetch_add_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+    w->spinning = true;
+}
+
+/* Spins up to SPIN_NS for work to show up; true if some did. */
+static bool spin(pyvm_worker* w) {
+    if (!w->spinning) {
+        /* relaxed: heuristic: a bound on spinners (all may spin: the spin is short) */
+        int s = atomic_load_explicit(&RT.n_spinning, memory_order_relaxed);
+        if (s >= RT.nworkers)
+            return false;
+        w->spinning = true;
+        /* relaxed: heuristic count */
+        atomic_fetch_add_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+    }
+    int64_t until = pyvm_sched_now() + SPIN_NS;
+    do {
+        for (int i = 0; i < 8; i++)
+            cpu_relax();
+        if (work_visible(w))
+            return true;
+    /* acquire: pairs with the release store in pyvm_actors_stop */
+    } while (pyvm_sched_now() < until && !atomic_load_explicit(&RT.stopping, memory_order_acquire));
+    return false;
+}
+
+void* pyvm_sched_worker_main(void* arg) {
+    pyvm_worker* w = arg;
+    pyvm_sched_set_worker(w);
+    pyvm_stats_bind(w->index);
+    pyvm_overflow_thread_init(w);
+#ifdef PYVM_TSAN
+    w->tsan_fiber = __tsan_get_current_fiber();
+#endif
+    w->own_tstate = pyvm_tstate_current_ptr;
+    w->spinning = false;
+    /* acquire: pairs with the release store in pyvm_actors_stop */
+    while (!atomic_load_explicit(&RT.stopping, memory_order_acquire)) {
+        bool inherit = false;
+        pyvm_actor* a = RT.det ? det_pick() : find_work(w, &inherit);
+        if (a) {
+            if (w->spinning) {
+                w->spinning = false;
+                /* relaxed: heuristic count; the last spinner to find work wakes another
+                 * worker in case more work is waiting (notify_work has the fence) */
+                if (atomic_fetch_sub_explicit(&RT.n_spinning, 1, memory_order_relaxed) == 1)
+                    notify_work();
+            }
+            run_actor(w, a, inherit);
+            continue;
+        }
+        if (!RT.det && spin(w))
+            continue;
+        park(w);
+    }
+    if (w->spinning) {
+        w->spinning = false;
+        /* relaxed: heuristic count */
+        atomic_fetch_sub_explicit(&RT.n_spinning, 1, memory_order_relaxed);
+    }
+    pyvm_overflow_thread_fini(w);
+    pyvm_stats_bind(-1);
+    pyvm_sched_set_worker(NULL);
+    return NULL;
+}
