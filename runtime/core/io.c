@@ -1,6 +1,8 @@
 #include "io.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,11 +13,27 @@
 
 enum { OUT_CAP = 1 << 16 };
 
-/* Process-wide: print from several OS threads needs a lock once the actor
- * scheduler runs more than one; today there is one. */
+/* Process-wide and shared by every worker thread of the actor scheduler:
+ * out_lock orders whole print calls, so the bytes of one call are never
+ * interleaved with another's. No pyvm_* function that can raise or switch
+ * green threads runs while it is held. */
 static char out_buf[OUT_CAP];
 static size_t out_len;
 static int line_buffered = -1; /* -1: not yet decided */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Whether this OS thread holds out_lock: read by pyvm_io_release_after_crash,
+ * which runs in a signal handler and must not call into pthreads otherwise. */
+static _Thread_local bool out_held;
+
+static void out_acquire(void) {
+    pthread_mutex_lock(&out_lock);
+    out_held = true;
+}
+
+static void out_release(void) {
+    out_held = false;
+    pthread_mutex_unlock(&out_lock);
+}
 
 static void write_all(int fd, const char* p, size_t n) {
     while (n > 0) {
@@ -30,27 +48,36 @@ static void write_all(int fd, const char* p, size_t n) {
     }
 }
 
-void pyvm_flush(void) {
+static void flush_locked(void) {
     if (out_len) {
         write_all(1, out_buf, out_len);
         out_len = 0;
     }
 }
 
+void pyvm_flush(void) {
+    out_acquire();
+    flush_locked();
+    out_release();
+}
+
 void pyvm_print_bytes(const char* p, int64_t n) {
+    out_acquire();
     if (line_buffered < 0)
         line_buffered = isatty(1);
     if ((size_t)n > OUT_CAP - out_len) {
-        pyvm_flush();
+        flush_locked();
         if ((size_t)n >= OUT_CAP) {
             write_all(1, p, (size_t)n);
+            out_release();
             return;
         }
     }
     memcpy(out_buf + out_len, p, (size_t)n);
     out_len += (size_t)n;
     if (line_buffered && memchr(p, '\n', (size_t)n))
-        pyvm_flush();
+        flush_locked();
+    out_release();
 }
 
 void pyvm_print_str(pyvm_str* s) {
@@ -91,6 +118,11 @@ void pyvm_eprint_str(pyvm_str* s) {
     const char* p = pyvm_str_utf8(s, &n);
     pyvm_flush();
     write_all(2, p, (size_t)n);
+}
+
+void pyvm_io_release_after_crash(void) {
+    if (out_held)  /* only when the abandoned actor was inside a print call */
+        out_release();
 }
 
 static void flush_at_exit(void) {

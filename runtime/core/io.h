@@ -19,6 +19,9 @@ void pyvm_print_int(int64_t v);            /* str(v) */
 void pyvm_print_float(double v);           /* repr(v) */
 void pyvm_print_newline(void);
 void pyvm_flush(void);
+/* A green thread abandoned mid-call (stack overflow) may hold stdout's lock:
+ * the scheduler calls this on the same OS thread before it resumes others. */
+void pyvm_io_release_after_crash(void);
 /* Unbuffered write of a string to stderr (print(..., file=sys.stderr)); pending
  * stdout goes first so a shared terminal or file shows program order. */
 void pyvm_eprint_str(pyvm_str* s);

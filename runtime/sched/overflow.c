@@ -21,6 +21,7 @@
 
 #include "worker.h"
 
+#include "../core/io.h"
 #include "../core/sanitizers.h"
 #ifdef PYVM_ASAN
 #include <sanitizer/asan_interface.h>
@@ -58,6 +59,7 @@ NO_ASAN static void on_fault(int sig, siginfo_t* info, void* uctx) {
 #ifdef PYVM_ASAN
             __asan_unpoison_memory_region(w->altstack, w->altstack_size);
 #endif
+            pyvm_io_release_after_crash();  /* the overflow may have struck inside print */
             pyvm_sched_overflow_switch(w, a);
         }
     }
