@@ -270,14 +270,12 @@ class CallLowering:
         best_key = self.b.alloca(8, 8, name + "key")
         first = self.b.alloca(8, 8, "first")
         self.b.store(i1(True), first)
-        key_t_box: list = [None]
 
         def consider(value):
             from pyvm.frontend.lower_iter import Parts
             if isinstance(value, Parts):
                 value = self.build_tuple(value)
             k, kt_ = (self.apply_key(key, value, result_t) if key is not None else (value, result_t))
-            key_t_box[0] = kt_
             is_first = self.b.load(I1, first, hint="first")
             take, test, done = self.new_block("take"), self.new_block("test"), self.new_block("kept")
             self.b.jump_if(is_first, take, test)
@@ -317,14 +315,12 @@ class CallLowering:
         total = self.b.alloca(8, 8, "sum")
         start = self.coerce(self.value(node.args[1]), self.type(node.args[1]), INT) if len(node.args) > 1 else i64(0)
         self.b.store(start, total)
-        item_t = self.type(source).prune()
+        from pyvm.frontend.lower_iter import _item_type
+        item_t = _item_type(self, self.type(source))
 
         def add(value):
-            v = value if not isinstance(value, bool) else value
-            from pyvm.frontend.types import ListT as _L
             cur = self.b.load(I64, total, hint="sum")
-            it = item_t.elem if isinstance(item_t, _L) else INT
-            self.b.store(self.int_binop("Add", cur, self.coerce(v, it, INT)), total)
+            self.b.store(self.int_binop("Add", cur, self.coerce(value, item_t, INT)), total)
         self.for_each_value(self.value(source), self.type(source), add, [])
         return self.b.load(I64, total, hint="sum")
 
@@ -335,25 +331,13 @@ class CallLowering:
         if key is None:
             self.rt("pyvm_list_sort", [lst, NULL, rev])
             return
-        keys = None
-        key_t_box: list = [None]
+        keys = self.new_list(self._key_result_type(key, elem), i64(0))  # key(item) of every item, in order
 
         def each(value):
-            nonlocal keys
             k, kt = self.apply_key(key, value, elem)
-            key_t_box[0] = kt
-            self.list_append(keys_slot_value(), self.to_slot(k, kt))
-
-        # The key list's type is known only after typing the key call once; build it lazily.
-        keys_slot = self.b.alloca(8, 8, "keys")
-        first_key_t = self._key_result_type(key, elem)
-        keys = self.new_list(first_key_t, i64(0))
-        self.b.store(keys, keys_slot)
-
-        def keys_slot_value():
-            return self.b.load(PTR, keys_slot, hint="keys")
+            self.list_append(keys, self.to_slot(k, kt))
         self.for_each_value(lst, ListT(elem), each, [])
-        self.rt("pyvm_list_sort", [lst, keys_slot_value(), rev])
+        self.rt("pyvm_list_sort", [lst, keys, rev])
 
     def _key_result_type(self, key_node, elem: Type) -> Type:
         target = self.inst.targets[id(key_node)]

@@ -124,15 +124,14 @@ class ExprLowering:
         if at in numeric and bt in numeric:
             if name == "Div" and FLOAT not in (at, bt):  # int / int, correctly rounded as CPython does
                 return self.rt("pyvm_int_truediv", [self.coerce(a, at, INT), self.coerce(b, bt, INT)], F64)
-            if name == "Div" or FLOAT in (at, bt):
-                if name == "Pow" and FLOAT not in (at, bt):
-                    pass
-                else:
-                    return self.float_binop(name, self.coerce(a, at, FLOAT), self.coerce(b, bt, FLOAT))
+            if FLOAT in (at, bt):
+                return self.float_binop(name, self.coerce(a, at, FLOAT), self.coerce(b, bt, FLOAT))
             if name in ("BitAnd", "BitOr", "BitXor") and at == bt == BOOL:
                 return self.b.binary({"BitAnd": "AND", "BitOr": "OR", "BitXor": "XOR"}[name], a, b)
             a, b = self.coerce(a, at, INT), self.coerce(b, bt, INT)
-            if name == "Pow" and node is not None and isinstance(getattr(node, "right", None), ast.UnaryOp):
+            right = getattr(node, "right", None)
+            if name == "Pow" and isinstance(right, ast.UnaryOp) and isinstance(right.op, ast.USub):
+                # a negative literal exponent: inference typed the result float, as Python computes it
                 return self.rt("pyvm_float_pow", [self.coerce(a, INT, FLOAT), self.coerce(b, INT, FLOAT)], F64)
             return self.int_binop(name, a, b)
         if name == "Add" and at == STR:
@@ -603,7 +602,7 @@ class ExprLowering:
         else:  # a list: exactly n items or ValueError, as CPython
             length = self.list_len(value)
             self.fail_if(self.b.icmp("slt", length, i64(n)), "ValueError",
-                         None if False else f"not enough values to unpack (expected {n})")
+                         f"not enough values to unpack (expected {n})")
             self.fail_if(self.b.icmp("sgt", length, i64(n)), "ValueError", f"too many values to unpack (expected {n})")
             items = [self.from_slot(self.list_item_unchecked(value, i64(i)), t.elem) for i in range(n)]
             types = [t.elem] * n

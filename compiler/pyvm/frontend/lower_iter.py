@@ -81,10 +81,7 @@ class IterLowering:
         t = t.prune()
         if isinstance(t, ListT):
             return self.rt("pyvm_list_copy", [v], PTR)
-        from pyvm.frontend.infer import FunctionChecker
-        item_t = FunctionChecker(self.p.checker, self.inst).item_of(t, None)
-        from pyvm.frontend.types import resolve
-        item_t = resolve(item_t)
+        item_t = _item_type(self, t)
         result = self.new_list(item_t, i64(0))
 
         def each(value):
