@@ -79,6 +79,7 @@ struct pyvm_actor {
     int64_t inbox_len;
     int64_t deadline;             /* (owner) of the receive in progress, INT64_MAX: none */
     int64_t timer_idx;            /* position in the timer heap, -1: none (timer lock, sched/timer.c) */
+    bool timer_armed;             /* (owner) added to the timer heap since the last cancel (it may have fired) */
 
     /* (lock) relationships */
     atomic_flag lock;
@@ -127,6 +128,8 @@ void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
 int64_t pyvm_actor_live(void);
 void pyvm_actor_kill_all(void);
 void pyvm_actor_table_reset(void);
+/* Frees the recycled actor records (runtime stop). */
+void pyvm_actor_records_drain(void);
 /* Registry internals: drop the name of a dead actor. */
 void pyvm_registry_forget(pyvm_actor* a);
 void pyvm_registry_reset(void);

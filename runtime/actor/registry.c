@@ -135,6 +135,13 @@ bool pyvm_registry_unregister(const char* name) {
 }
 
 void pyvm_registry_forget(pyvm_actor* a) {
+    /* The actor is dead already (pyvm_actor_finish), so no name can be given to it any more:
+     * one without a name needs no registry lock. */
+    pyvm_actor_lock(a);
+    bool named = a->name != NULL;
+    pyvm_actor_unlock(a);
+    if (!named)
+        return;
     pthread_mutex_lock(&lock);
     pyvm_actor_lock(a);
     char* n = a->name;

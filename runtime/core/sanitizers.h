@@ -12,6 +12,12 @@
 #endif
 #endif
 
+#ifdef PYVM_ASAN
+#define PYVM_ASAN_ON 1
+#else
+#define PYVM_ASAN_ON 0
+#endif
+
 #if defined(__SANITIZE_THREAD__)
 #define PYVM_TSAN 1
 #elif defined(__has_feature)

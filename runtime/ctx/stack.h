@@ -5,9 +5,10 @@
  *   |  guard (PROT_NONE) |  usable stack (read/write, lazily committed)  |
  *
  * A fault whose address lies in [guard_lo, lo) is a stack overflow of the
- * green thread owning the stack (see sched/signal.c). The pool keeps freed
- * stacks (their pages returned to the kernel with MADV_DONTNEED) up to a
- * cap, so spawn rarely pays for mmap + mprotect. Each stack costs two
+ * green thread owning the stack (see sched/overflow.c). Freed stacks go to a
+ * magazine of the releasing thread, then to a global depot (stack.c explains
+ * when their deep pages go back to the kernel), so spawn rarely pays for
+ * mmap + mprotect and exit rarely for madvise. Each stack costs two
  * kernel mappings: vm.max_map_count (65530 by default) bounds how many can
  * be alive at once (about 32000); raise it to run more actors. */
 #ifndef PYVM_STACK_H
@@ -25,17 +26,29 @@ typedef struct pyvm_stack {
     char* lo;                 /* lowest usable byte */
     char* hi;                 /* one past the highest usable byte */
     struct pyvm_stack* next;  /* free-list link while pooled */
+    char* low_water;          /* deepest stack pointer seen (switches, overflow); hi after a trim */
+    int lives;                /* owners since the last trim */
 } pyvm_stack;
+
+/* Records sp as reached by the owner (cheap: called at every switch). C99
+ * inline: stack.c emits the one exported definition. */
+inline void pyvm_stack_note_sp(pyvm_stack* s, void* sp) {
+    if ((char*)sp < s->low_water)
+        s->low_water = (char*)sp;
+}
 
 /* Sizes for new stacks (rounded to pages); call before any stack exists. */
 void pyvm_stack_configure(size_t usable_bytes, size_t guard_bytes);
 /* A stack from the pool or a new mapping; NULL when the kernel refuses. */
 pyvm_stack* pyvm_stack_acquire(void);
-/* Back to the pool (pages dropped), or unmapped once the pool is full. */
+/* Back to the calling thread's magazine (deep pages dropped when known or
+ * due), spilling to the global depot, or unmapped once that is full. A
+ * worker's magazine goes to the depot when its thread ends. */
 void pyvm_stack_release(pyvm_stack* s);
-/* Unmaps every pooled stack (runtime shutdown). */
+/* Flushes the caller's cache and unmaps every pooled stack (runtime shutdown). */
 void pyvm_stack_drain_pool(void);
-/* Stacks currently handed out / currently mapped (handed out + pooled). */
+/* Stacks currently handed out (exact once the workers have ended, see
+ * pyvm_depot_out) / currently mapped (handed out + pooled). */
 int64_t pyvm_stack_in_use(void);
 int64_t pyvm_stack_mapped(void);
 size_t pyvm_stack_usable_size(void);

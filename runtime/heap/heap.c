@@ -26,6 +26,8 @@
  * a [lo, lo + span) filter that rejects most non-pointers with one compare. */
 #include "heap.h"
 
+#include "../core/magazine.h"
+
 #include <link.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -166,7 +168,7 @@ static pthread_once_t cfg_once = PTHREAD_ONCE_INIT;
 
 /* Statistics counters: each is an independent number nothing synchronises
  * on, so relaxed read-modify-writes are enough. */
-static _Atomic int64_t g_heaps, g_chunks, g_large, g_default_chunks, g_pool, g_mapped;
+static _Atomic int64_t g_chunks, g_large, g_default_chunks, g_pool, g_mapped;
 
 /* Written with release by pyvm_heap_set_gc_hook and read with acquire before
  * a call, so whatever the hook's owner set up before registering it is
@@ -244,8 +246,18 @@ static size_t round_chunks(size_t n) {
     return (n + CHUNK_SIZE - 1) & ~(CHUNK_SIZE - 1);
 }
 
+static _Atomic bool cfg_loaded;
+
+static void cfg_load_once(void) {
+    cfg_load();
+    /* release: the settings cfg_load wrote are visible to whoever sees the flag */
+    atomic_store_explicit(&cfg_loaded, true, memory_order_release);
+}
+
 static void heap_config(pyvm_heap* h, size_t initial, size_t max) {
-    pthread_once(&cfg_once, cfg_load);
+    /* acquire: pairs with the release in cfg_load_once (pthread_once alone was 5% of a spawn) */
+    if (!atomic_load_explicit(&cfg_loaded, memory_order_acquire))
+        pthread_once(&cfg_once, cfg_load_once);
     if (!initial)
         /* relaxed: see def_initial */
         initial = atomic_load_explicit(&def_initial, memory_order_relaxed);
@@ -1520,14 +1532,39 @@ void* pyvm_buf_grow(void* buf, size_t old_bytes, size_t new_bytes) {
 
 /* ---- the public interface ------------------------------------------------------------------ */
 
+/* Heap records recycle through magazines (core/magazine.h): an actor's heap
+ * is made and freed on the scheduler side of whichever worker runs it. */
+/* ASan builds cache nothing: a use after free must stay visible. The
+ * magazines still count the heaps alive (pyvm_heap_global_stats). */
+static pyvm_depot record_depot = PYVM_DEPOT_INIT(HEAP_ASAN ? 0 : 1 << 16, NULL, free);
+static _Thread_local pyvm_magazine* record_magazine;
+
+/* Out of line: the TLS address is computed afresh on every call (a caller on a
+ * green thread may have moved to another OS thread since its last call). */
+__attribute__((noinline)) static pyvm_magazine** records(void) { return &record_magazine; }
+
+static pyvm_heap* record_new(void) {
+    pyvm_heap* h = pyvm_mag_get(records(), &record_depot);
+    if (h) {
+        memset(h, 0, sizeof *h);
+        return h;
+    }
+    if ((h = calloc(1, sizeof *h)))
+        pyvm_mag_count_new(records(), &record_depot);
+    return h;
+}
+
+void pyvm_heap_records_drain(void) {
+    pyvm_mag_flush(records());
+    pyvm_depot_drain(&record_depot);
+}
+
 pyvm_heap* pyvm_heap_new(size_t initial, size_t max) {
-    pyvm_heap* h = calloc(1, sizeof *h);
+    pyvm_heap* h = record_new();
     if (!h)
         return NULL;
     heap_config(h, initial, max);
     h->collect = true;
-    /* relaxed: a statistic */
-    atomic_fetch_add_explicit(&g_heaps, 1, memory_order_relaxed);
     return h;
 }
 
@@ -1546,9 +1583,7 @@ void pyvm_heap_free(pyvm_heap* h) {
         release_chunk(h, h->chunks);
     free(h->map);
     free(h->mstack);
-    free(h);
-    /* relaxed: a statistic */
-    atomic_fetch_sub_explicit(&g_heaps, 1, memory_order_relaxed);
+    pyvm_mag_put(records(), &record_depot, h);
 }
 
 void pyvm_heap_set_current(pyvm_heap* h) {
@@ -1556,11 +1591,12 @@ void pyvm_heap_set_current(pyvm_heap* h) {
     if (old == h)
         return;
     if (h) {
-        void* expected = NULL;
-        /* relaxed: a misuse check only; the scheduler orders the heap's data (see running_on) */
-        if (!atomic_compare_exchange_strong_explicit(&h->running_on, &expected, &tls_tag, memory_order_relaxed,
-                                                     memory_order_relaxed))
+        /* relaxed, and a load and a store rather than a compare-and-swap (a quarter of a
+         * context switch): a misuse check only, which catches a heap made current twice
+         * unless the two threads race; the scheduler orders the heap's data (see running_on) */
+        if (atomic_load_explicit(&h->running_on, memory_order_relaxed))
             heap_abort("pyvm_heap_set_current: the heap is already current on another thread");
+        atomic_store_explicit(&h->running_on, &tls_tag, memory_order_relaxed);
     }
     region r = {pyvm_bump_tls.cur, pyvm_bump_tls.end, tls_start};
     if (old) {
@@ -1651,7 +1687,7 @@ void pyvm_heap_stats(pyvm_heap* heap, pyvm_heap_stats_t* out) {
 
 void pyvm_heap_global_stats(pyvm_heap_global_stats_t* out) {
     /* relaxed: statistics, each exact on its own */
-    out->heaps = atomic_load_explicit(&g_heaps, memory_order_relaxed);
+    out->heaps = pyvm_depot_out(&record_depot, records());
     out->chunks = atomic_load_explicit(&g_chunks, memory_order_relaxed);
     out->large_blocks = atomic_load_explicit(&g_large, memory_order_relaxed);
     out->default_chunks = atomic_load_explicit(&g_default_chunks, memory_order_relaxed);
@@ -1696,7 +1732,7 @@ NOASAN bool pyvm_heap_is_live(pyvm_heap* heap, const void* p) {
 }
 
 void pyvm_heap_set_defaults(size_t initial, size_t max) {
-    pthread_once(&cfg_once, cfg_load);
+    pthread_once(&cfg_once, cfg_load_once);
     if (initial)
         /* relaxed: an independent setting, read when a heap is created */
         atomic_store_explicit(&def_initial, initial, memory_order_relaxed);

@@ -48,6 +48,9 @@ pyvm_heap* pyvm_heap_new(size_t initial, size_t max);
  * other thread; if it is current on the calling thread, the default heap
  * becomes current. NULL (the default heap) is ignored. Thread-safe. */
 void pyvm_heap_free(pyvm_heap* heap);
+/* Frees the recycled records of freed heaps (runtime stop; heaps made later
+ * simply allocate again). */
+void pyvm_heap_records_drain(void);
 
 /* Makes heap the calling thread's current heap (NULL: the default heap).
  * A heap may be current on at most one thread at a time. Cheap: it swaps

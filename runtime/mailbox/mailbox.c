@@ -84,7 +84,7 @@ bool pyvm_mailbox_receive_match(pyvm_match_fn match, void* ctx, const pyvm_type*
         scanned = true;
         if (timeout_ms == 0)
             return false;
-        if (pyvm_sched_now() >= deadline) {
+        if (deadline != INT64_MAX && pyvm_sched_now() >= deadline) {
             if (armed)
                 pyvm_timer_cancel(a);
             return false;

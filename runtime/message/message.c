@@ -10,6 +10,8 @@
 #include "../core/str.h"
 #include "../core/tuple.h"
 #include "../core/typedesc.h"
+#include "../core/magazine.h"
+#include "../core/sanitizers.h"
 
 /* ---- encoding ---- */
 
@@ -149,12 +151,36 @@ static void encode(enc* e, const pyvm_type* t, pyvm_slot v) {
     }
 }
 
+/* Envelopes of up to SMALL_DATA bytes (every scalar, short strings and
+ * tuples) recycle through magazines (core/magazine.h): malloc + free were a
+ * sixth of a same-worker round trip. ASan builds cache nothing. */
+enum { SMALL_DATA = 72 };
+static pyvm_depot small_depot = PYVM_DEPOT_INIT(PYVM_ASAN_ON ? 0 : 1 << 16, NULL, free);
+static _Thread_local pyvm_magazine* small_magazine;
+
+/* Out of line: senders and receivers are green threads, which may resume on
+ * another OS thread, so the TLS address is computed afresh on every call. */
+__attribute__((noinline)) static pyvm_magazine** smalls(void) { return &small_magazine; }
+
+static pyvm_msg* envelope_or_null(size_t len) {
+    pyvm_msg* m = NULL;
+    if (len <= SMALL_DATA) {
+        if (!(m = pyvm_mag_get(smalls(), &small_depot)) && (m = malloc(sizeof(pyvm_msg) + SMALL_DATA)))
+            pyvm_mag_count_new(smalls(), &small_depot);
+    } else {
+        m = malloc(sizeof(pyvm_msg) + len);
+    }
+    if (m) {
+        memset(m, 0, sizeof *m);
+        m->len = len;
+    }
+    return m;
+}
+
 static pyvm_msg* envelope(size_t len) {
-    pyvm_msg* m = malloc(sizeof(pyvm_msg) + len);
+    pyvm_msg* m = envelope_or_null(len);
     if (!m)
         pyvm_raise(PYVM_EXC_MEMORY, NULL);
-    memset(m, 0, sizeof *m);
-    m->len = len;
     return m;
 }
 
@@ -174,14 +200,12 @@ pyvm_msg* pyvm_message_encode(const pyvm_type* t, pyvm_slot v) {
     encode(&e, t, v);
     free(e.seen);
     free(e.ids);
-    pyvm_msg* m = malloc(sizeof(pyvm_msg) + e.len);
+    pyvm_msg* m = envelope_or_null(e.len);
     if (!m) {
         free(e.p);
         pyvm_raise(PYVM_EXC_MEMORY, NULL);
     }
-    memset(m, 0, sizeof *m);
     m->type = t;
-    m->len = e.len;
     memcpy(m->data, e.p, e.len);
     free(e.p);
     return m;
@@ -426,5 +450,13 @@ pyvm_msg* pyvm_message_clone(const pyvm_msg* m) {
 }
 
 void pyvm_message_free(pyvm_msg* m) {
-    free(m);
+    if (m && m->len <= SMALL_DATA)
+        pyvm_mag_put(smalls(), &small_depot, m);
+    else
+        free(m);
+}
+
+void pyvm_message_envelopes_drain(void) {
+    pyvm_mag_flush(smalls());
+    pyvm_depot_drain(&small_depot);
 }

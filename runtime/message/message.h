@@ -65,6 +65,8 @@ pyvm_msg* pyvm_message_exit_tuple(pyvm_pid from, const char* reason);
 /* ("DOWN", ref, pid, reason): a monitor's notification; type T(s,i,P,s). */
 pyvm_msg* pyvm_message_down_tuple(int64_t ref, pyvm_pid pid, const char* reason);
 void pyvm_message_free(pyvm_msg* m);
+/* Frees the recycled envelopes (runtime stop). */
+void pyvm_message_envelopes_drain(void);
 /* A copy of the envelope (links cleared). */
 pyvm_msg* pyvm_message_clone(const pyvm_msg* m);
 /* Descriptors of the two system messages. */

@@ -18,15 +18,14 @@
 #endif
 #endif
 
-void* pyvm_sched_heap_new(size_t initial, size_t max);
+void* pyvm_sched_heap_new(size_t initial, size_t max, pyvm_stack* stack);
 void pyvm_sched_heap_free(void* heap);
-void pyvm_sched_heap_enter(void* heap, pyvm_stack* stack);
+void pyvm_sched_heap_enter(void* heap);
 void pyvm_sched_heap_leave(void);
+void pyvm_sched_heap_records_drain(void);
 int pyvm_sched_heap_module(void);
 void pyvm_sched_heap_hook(bool on);
 int64_t pyvm_sched_heaps_live(void);
-
-static _Atomic int64_t live;
 
 int pyvm_sched_heap_module(void) {
 #ifdef PYVM_HAVE_HEAP
@@ -36,41 +35,41 @@ int pyvm_sched_heap_module(void) {
 #endif
 }
 
-void* pyvm_sched_heap_new(size_t initial, size_t max) {
+void* pyvm_sched_heap_new(size_t initial, size_t max, pyvm_stack* stack) {
 #ifdef PYVM_HAVE_HEAP
     void* h = pyvm_heap_new(initial, max);
     if (h)
-        /* relaxed: a statistic (leak checks read it after the workers stopped) */
-        atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+        pyvm_heap_set_stack(h, stack->lo, stack->hi); /* the stack its collections scan */
     return h;
 #else
     (void)initial;
     (void)max;
+    (void)stack;
     return NULL;
 #endif
 }
 
 void pyvm_sched_heap_free(void* heap) {
 #ifdef PYVM_HAVE_HEAP
-    if (heap) {
+    if (heap)
         pyvm_heap_free(heap);
-        /* relaxed: a statistic */
-        atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
-    }
 #else
     (void)heap;
 #endif
 }
 
-void pyvm_sched_heap_enter(void* heap, pyvm_stack* stack) {
+void pyvm_sched_heap_enter(void* heap) {
 #ifdef PYVM_HAVE_HEAP
-    if (heap) {
-        pyvm_heap_set_stack(heap, stack->lo, stack->hi);
+    if (heap)
         pyvm_heap_set_current(heap);
-    }
 #else
     (void)heap;
-    (void)stack;
+#endif
+}
+
+void pyvm_sched_heap_records_drain(void) {
+#ifdef PYVM_HAVE_HEAP
+    pyvm_heap_records_drain();
 #endif
 }
 
@@ -95,6 +94,11 @@ void pyvm_sched_heap_hook(bool on) {
 }
 
 int64_t pyvm_sched_heaps_live(void) {
-    /* relaxed: a statistic */
-    return atomic_load_explicit(&live, memory_order_relaxed);
+#ifdef PYVM_HAVE_HEAP
+    pyvm_heap_global_stats_t g;
+    pyvm_heap_global_stats(&g);
+    return g.heaps;
+#else
+    return 0;
+#endif
 }

@@ -60,6 +60,7 @@ NO_ASAN static void on_fault(int sig, siginfo_t* info, void* uctx) {
             __asan_unpoison_memory_region(w->altstack, w->altstack_size);
 #endif
             pyvm_io_release_after_crash();  /* the overflow may have struck inside print */
+            a->stack->low_water = a->stack->lo; /* every page was touched: trim it on release */
             pyvm_sched_overflow_switch(w, a);
         }
     }

@@ -90,7 +90,9 @@ int pyvm_actors_start(const pyvm_actors_config* cfg_in) {
     pthread_mutex_init(&RT.idle_mu, NULL);
     pthread_mutex_init(&RT.live_mu, NULL);
     pthread_cond_init(&RT.live_cv, NULL);
-    RT.workers = calloc((size_t)RT.nworkers, sizeof *RT.workers);
+    RT.workers = aligned_alloc(_Alignof(pyvm_worker), (size_t)RT.nworkers * sizeof *RT.workers);
+    if (RT.workers)
+        memset(RT.workers, 0, (size_t)RT.nworkers * sizeof *RT.workers);
     RT.idle = calloc((size_t)RT.nworkers, sizeof *RT.idle);
     if (!RT.workers || !RT.idle)
         return -1;
@@ -167,6 +169,9 @@ void pyvm_actors_stop(void) {
     }
     pyvm_timer_reset();
     pyvm_stack_drain_pool();
+    pyvm_actor_records_drain();
+    pyvm_sched_heap_records_drain();
+    pyvm_message_envelopes_drain();
     free(RT.workers);
     free(RT.idle);
     free(RT.det_q);

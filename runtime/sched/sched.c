@@ -34,8 +34,10 @@ static _Thread_local pyvm_actor* tls_actor;
 __attribute__((noinline)) pyvm_worker* pyvm_sched_worker(void) { return tls_worker; }
 __attribute__((noinline)) void pyvm_sched_set_worker(pyvm_worker* w) { tls_worker = w; }
 __attribute__((noinline)) pyvm_actor* pyvm_actor_current(void) { return tls_actor; }
-__attribute__((noinline)) static void set_current(pyvm_actor* a) { tls_actor = a; }
-__attribute__((noinline)) static void set_tstate(pyvm_tstate* t) { pyvm_tstate_current_ptr = t; }
+/* Inline: only the scheduler side (the worker's own stack, which never moves
+ * between OS threads) sets them. */
+static inline void set_current(pyvm_actor* a) { tls_actor = a; }
+static inline void set_tstate(pyvm_tstate* t) { pyvm_tstate_current_ptr = t; }
 
 bool pyvm_sched_running(void) { return RT.running; }
 bool pyvm_sched_deterministic(void) { return RT.det; }
@@ -94,6 +96,7 @@ void pyvm_sched_fiber_destroy(pyvm_actor* a) {
 /* Actor side: back to the scheduler of whatever worker runs us now. */
 static void switch_out(pyvm_actor* a, int reason) {
     a->switch_reason = reason;
+    pyvm_stack_note_sp(a->stack, __builtin_frame_address(0));
     pyvm_worker* w = pyvm_sched_worker();
 #ifdef PYVM_ASAN
     __sanitizer_start_switch_fiber(reason == PYVM_SW_EXIT ? NULL : &a->asan_fake_stack, w->stack_bottom,
@@ -295,7 +298,8 @@ static void enqueue(pyvm_actor* a, int how) {
         a = old;
     }
     push_local(w, a);
-    notify_work();
+    if (RT.nworkers > 1) /* a lone worker is awake: it is the caller */
+        notify_work();
 }
 
 void pyvm_sched_spawned(pyvm_actor* a) {
@@ -398,7 +402,7 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
             return;
         }
         if (pyvm_sched_heap_module()) {
-            a->heap = pyvm_sched_heap_new(a->heap_initial, a->heap_max);
+            a->heap = pyvm_sched_heap_new(a->heap_initial, a->heap_max, a->stack);
             if (!a->heap) {
                 fail_start(w, a, "MemoryError: cannot create the heap of a new actor");
                 return;
@@ -414,7 +418,7 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         w->current = a;
         set_current(a);
         set_tstate(&a->tstate);
-        pyvm_sched_heap_enter(a->heap, a->stack);
+        pyvm_sched_heap_enter(a->heap);
         switch_to_actor(w, a);
         pyvm_sched_heap_leave();
         set_tstate(w->own_tstate);
@@ -433,7 +437,10 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
                 pin_push(w, a);
             else {
                 push_local(w, a);
-                notify_work();
+                /* Alone in the deque it runs next anyway: nothing for another worker, and
+                 * notify_work's fence would be a third of a yield. */
+                if (RT.nworkers > 1 && pyvm_deque_size(&w->dq) > 1)
+                    notify_work();
             }
             return;
         case PYVM_SW_PARK: {

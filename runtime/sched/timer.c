@@ -88,6 +88,7 @@ void pyvm_timer_reset(void) {
 }
 
 void pyvm_timer_add(pyvm_actor* a, int64_t deadline_ns) {
+    a->timer_armed = true;
     pthread_mutex_lock(&lock);
     if (a->timer_idx >= 0) {
         int64_t i = a->timer_idx;
@@ -110,6 +111,10 @@ void pyvm_timer_add(pyvm_actor* a, int64_t deadline_ns) {
 }
 
 void pyvm_timer_cancel(pyvm_actor* a) {
+    /* Most actors never wait with a timeout: no global lock for them. */
+    if (!a->timer_armed)
+        return;
+    a->timer_armed = false;
     pyvm_actor* drop = NULL;
     pthread_mutex_lock(&lock);
     if (a->timer_idx >= 0)

@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 typedef struct pyvm_worker {
-    int index;
+    _Alignas(64) int index;        /* workers sit in one array: no line shared between two */
     pthread_t thread;
     pyvm_ctx sched_ctx;            /* the worker thread's own stack, running the loop */
     pyvm_actor* current;
@@ -59,20 +59,22 @@ typedef struct pyvm_rt {
     pyvm_actor** det_q;
     int64_t det_len, det_cap;
     int64_t vclock;
+    /* The groups below change while actors run; each starts a cache line of its own so
+     * that the read-mostly settings above (read on every spawn and switch) stay shared. */
     /* global queue: spawns and wakes from threads that are not workers */
-    pthread_mutex_t inject_mu;
+    _Alignas(64) pthread_mutex_t inject_mu;
     pyvm_actor* inject_head;
     pyvm_actor* inject_tail;
     _Atomic int64_t inject_len;
     /* idle workers */
-    pthread_mutex_t idle_mu;
+    _Alignas(64) pthread_mutex_t idle_mu;
     int* idle;                     /* (idle_mu) stack of parked worker indices */
     int nidle;
     _Atomic int n_idle;
-    _Atomic int n_spinning;
-    _Atomic int stopping;
+    _Alignas(64) _Atomic int n_spinning;
+    _Alignas(64) _Atomic int stopping;
     /* pyvm_actors_wait */
-    pthread_mutex_t live_mu;
+    _Alignas(64) pthread_mutex_t live_mu;
     pthread_cond_t live_cv;
     _Atomic int external_ops;      /* spawns/sends by threads outside the workers, in progress */
     _Atomic int detect_deadlock;   /* pyvm_actors_run: report when every actor waits forever */
@@ -98,10 +100,12 @@ void pyvm_overflow_uninstall(void);
 int pyvm_overflow_thread_init(pyvm_worker* w);
 void pyvm_overflow_thread_fini(pyvm_worker* w);
 /* Heap module glue (runtime/heap, when present). */
-void* pyvm_sched_heap_new(size_t initial, size_t max);
+/* A heap for an actor, scanning that stack in its collections. */
+void* pyvm_sched_heap_new(size_t initial, size_t max, pyvm_stack* stack);
 void pyvm_sched_heap_free(void* heap);
-void pyvm_sched_heap_enter(void* heap, pyvm_stack* stack);
+void pyvm_sched_heap_enter(void* heap);
 void pyvm_sched_heap_leave(void);
+void pyvm_sched_heap_records_drain(void);
 int pyvm_sched_heap_module(void);
 void pyvm_sched_heap_hook(bool on);
 int64_t pyvm_sched_heaps_live(void);
