@@ -77,6 +77,10 @@ struct pyvm_actor {
     pyvm_msg* inbox_head;         /* (owner) drained messages, oldest first */
     pyvm_msg* inbox_tail;
     int64_t inbox_len;
+    pyvm_actor* send_cache;       /* (owner) the last actor sent to, with a reference held: a ring or
+                                   * a round trip sends to one pid over and over, and this skips the
+                                   * pid table's lock and two reference-count atomics per send */
+    pyvm_pid send_cache_pid;
     int64_t deadline;             /* (owner) of the receive in progress, INT64_MAX: none */
     int64_t timer_idx;            /* position in the timer heap, -1: none (timer lock, sched/timer.c) */
     bool timer_armed;             /* (owner) added to the timer heap since the last cancel (it may have fired) */

@@ -2,6 +2,9 @@
 
 #include <stdlib.h>
 
+extern inline void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d);
+extern inline void pyvm_mag_put(pyvm_magazine** slot, pyvm_depot* d, void* obj);
+
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 
@@ -72,7 +75,7 @@ static void deposit(pyvm_magazine* m, pyvm_depot* d, int k) {
         d->destroy(out[i]);
 }
 
-void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d) {
+void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d) {
     pyvm_magazine* m = local(slot, d);
     if (!m) {
         void* obj = NULL;
@@ -109,7 +112,7 @@ void pyvm_mag_count_new(pyvm_magazine** slot, pyvm_depot* d) {
     pthread_mutex_unlock(&d->mu);
 }
 
-void pyvm_mag_put(pyvm_magazine** slot, pyvm_depot* d, void* obj) {
+void pyvm_mag_put_slow(pyvm_magazine** slot, pyvm_depot* d, void* obj) {
     pyvm_magazine* m = d->limit ? local(slot, d) : *slot;
     if (!m) {
         pthread_mutex_lock(&d->mu);

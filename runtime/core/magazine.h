@@ -53,13 +53,32 @@ struct pyvm_depot {
 #define PYVM_DEPOT_INIT(limit_, deposit_, destroy_) \
     {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, (limit_), 0, (deposit_), (destroy_)}
 
+void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d);
+void pyvm_mag_put_slow(pyvm_magazine** slot, pyvm_depot* d, void* obj);
+
 /* A free object from the magazine, refilled from the depot; NULL if both are
- * empty (the caller makes a new one). */
-void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d);
+ * empty (the caller makes a new one). C99 inline fast paths (a magazine hit
+ * is a load, a store and a counter); magazine.c emits the exported copies. */
+inline void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d) {
+    pyvm_magazine* m = *slot;
+    if (__builtin_expect(m != NULL && m->n > 0, 1)) {
+        m->out++;
+        return m->items[--m->n];
+    }
+    return pyvm_mag_get_slow(slot, d);
+}
 /* Counts an object the caller made itself (pyvm_mag_get returned NULL) as handed out. */
 void pyvm_mag_count_new(pyvm_magazine** slot, pyvm_depot* d);
 /* Gives obj back; a full magazine first moves its older half to the depot. */
-void pyvm_mag_put(pyvm_magazine** slot, pyvm_depot* d, void* obj);
+inline void pyvm_mag_put(pyvm_magazine** slot, pyvm_depot* d, void* obj) {
+    pyvm_magazine* m = *slot;
+    if (__builtin_expect(m != NULL && m->n < PYVM_MAG_CAP && d->limit != 0, 1)) {
+        m->out--;
+        m->items[m->n++] = obj;
+        return;
+    }
+    pyvm_mag_put_slow(slot, d, obj);
+}
 /* Moves every object of the calling thread's magazine to the depot. */
 void pyvm_mag_flush(pyvm_magazine** slot);
 /* Destroys every object in the depot (magazines of live threads keep theirs). */

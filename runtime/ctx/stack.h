@@ -1,16 +1,16 @@
-/* Green-thread stacks: mmap'd, with a PROT_NONE guard region below each one
- * (stacks grow down), pooled for reuse.
+/* Green-thread stacks, each with a guard region below it (stacks grow down),
+ * carved from big mappings (slabs) and recycled.
  *
  *   guard_lo ........ lo .................................. hi
- *   |  guard (PROT_NONE) |  usable stack (read/write, lazily committed)  |
+ *   |  guard (faults)    |  usable stack (read/write, lazily committed)  |
  *
  * A fault whose address lies in [guard_lo, lo) is a stack overflow of the
- * green thread owning the stack (see sched/overflow.c). Freed stacks go to a
- * magazine of the releasing thread, then to a global depot (stack.c explains
- * when their deep pages go back to the kernel), so spawn rarely pays for
- * mmap + mprotect and exit rarely for madvise. Each stack costs two
- * kernel mappings: vm.max_map_count (65530 by default) bounds how many can
- * be alive at once (about 32000); raise it to run more actors. */
+ * green thread owning the stack (see sched/overflow.c). Guards are Linux
+ * guard regions where the kernel has them (no extra kernel mapping per
+ * stack: a million stacks fit vm.max_map_count's default), PROT_NONE pages
+ * otherwise (two mappings per stack: ~32000 stacks by default). Freed stacks
+ * go to a magazine of the releasing thread, then to a global depot; stack.c
+ * explains when their pages go back to the kernel. */
 #ifndef PYVM_STACK_H
 #define PYVM_STACK_H
 

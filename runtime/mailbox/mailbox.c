@@ -18,21 +18,53 @@
 /* Reductions a send or receive costs (a safepoint costs 1). */
 enum { MSG_REDUCTIONS = 8 };
 
+/* The sender's cached destination if it is `to` and still alive (it may die
+ * right after the check: then the message is discarded with it, exactly as
+ * when the receiver dies between a lookup and the push). */
+static pyvm_actor* cached_destination(pyvm_actor* me, pyvm_pid to) {
+    pyvm_actor* a = me->send_cache;
+    if (!a || me->send_cache_pid != to)
+        return NULL;
+    /* acquire: pairs with the release store of DEAD in pyvm_actor_finish */
+    if (atomic_load_explicit(&a->run_state, memory_order_acquire) == PYVM_RS_DEAD) {
+        me->send_cache = NULL;
+        pyvm_actor_unref(a);
+        return NULL;
+    }
+    return a;
+}
+
 void pyvm_mailbox_send(pyvm_pid to, const pyvm_type* t, pyvm_slot v) {
     pyvm_msg* m = pyvm_message_encode(t, v); /* first: a TypeError sends nothing */
-    pyvm_sched_external(1);
-    pyvm_actor* a = pyvm_actor_lookup(to);
+    pyvm_actor* me = pyvm_actor_current(); /* once: every thread-local lookup counts here */
+    if (!me)
+        pyvm_sched_external(1);
+    pyvm_actor* a = me ? cached_destination(me, to) : NULL;
+    bool owned = false;
     if (!a) {
-        pyvm_sched_external(-1);
+        a = pyvm_actor_lookup(to);
+        owned = a != NULL;
+    }
+    if (a) {
+        m->from = me ? me->pid : 0;
+        pyvm_actor_deliver(a, m);
+        if (owned && me) {
+            /* the lookup's reference moves into the cache */
+            if (me->send_cache)
+                pyvm_actor_unref(me->send_cache);
+            me->send_cache = a;
+            me->send_cache_pid = to;
+        } else if (owned) {
+            pyvm_actor_unref(a);
+        }
+    } else {
         pyvm_message_free(m);
         pyvm_stats_add(PYVM_STAT_DROPPED, 1);
-        return;
     }
-    m->from = pyvm_actor_self();
-    pyvm_actor_deliver(a, m);
-    pyvm_actor_unref(a);
-    pyvm_sched_external(-1);
-    pyvm_sched_charge(MSG_REDUCTIONS);
+    if (!me)
+        pyvm_sched_external(-1);
+    else if (a)
+        pyvm_sched_charge_actor(me, MSG_REDUCTIONS);
 }
 
 bool pyvm_mailbox_send_named(const char* name, const pyvm_type* t, pyvm_slot v) {
@@ -78,7 +110,7 @@ bool pyvm_mailbox_receive_match(pyvm_match_fn match, void* ctx, const pyvm_type*
             if (armed)
                 pyvm_timer_cancel(a);
             pyvm_stats_add(PYVM_STAT_RECEIVED, 1);
-            pyvm_sched_charge(MSG_REDUCTIONS);
+            pyvm_sched_charge_actor(a, MSG_REDUCTIONS);
             return true;
         }
         scanned = true;

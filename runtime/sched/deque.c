@@ -88,6 +88,29 @@ void* pyvm_deque_take(pyvm_deque* d, bool* lost) {
     return item;
 }
 
+void* pyvm_deque_take_own(pyvm_deque* d, bool* lost) {
+    *lost = false;
+    /* acquire: pairs with the CAS of the previous taker. No fence before the bottom load:
+     * the owner wrote bottom itself, so it cannot see a stale one (the thieves' fence keeps
+     * them from pairing an old bottom with a newer top). A stale top makes the CAS fail. */
+    int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
+    /* relaxed: only the owner writes bottom */
+    int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
+    if (t >= b)
+        return NULL;
+    /* relaxed: only the owner replaces the array */
+    pyvm_deque_array* a = atomic_load_explicit(&d->array, memory_order_relaxed);
+    /* relaxed: the owner wrote the slot itself */
+    void* item = atomic_load_explicit(&a->buf[t & (a->size - 1)], memory_order_relaxed);
+    /* seq_cst on success: the linearisation point among all takers; relaxed on failure */
+    if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + 1, memory_order_seq_cst,
+                                                 memory_order_relaxed)) {
+        *lost = true;
+        return NULL;
+    }
+    return item;
+}
+
 int64_t pyvm_deque_size(pyvm_deque* d) {
     /* relaxed: an estimate; callers re-check with pyvm_deque_take */
     int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed);

@@ -41,6 +41,8 @@ bool pyvm_deque_push(pyvm_deque* d, void* item);
 /* Anyone: the oldest entry, or NULL if empty. *lost is set when a race with
  * another taker was lost (the deque may not be empty: try again). */
 void* pyvm_deque_take(pyvm_deque* d, bool* lost);
+/* The owner's take: the same, without the fence a thief needs. */
+void* pyvm_deque_take_own(pyvm_deque* d, bool* lost);
 /* Approximate number of entries (for idle checks and statistics). */
 int64_t pyvm_deque_size(pyvm_deque* d);
 

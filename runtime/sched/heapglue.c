@@ -21,7 +21,6 @@
 void* pyvm_sched_heap_new(size_t initial, size_t max, pyvm_stack* stack);
 void pyvm_sched_heap_free(void* heap);
 void pyvm_sched_heap_enter(void* heap);
-void pyvm_sched_heap_leave(void);
 void pyvm_sched_heap_records_drain(void);
 int pyvm_sched_heap_module(void);
 void pyvm_sched_heap_hook(bool on);
@@ -60,8 +59,7 @@ void pyvm_sched_heap_free(void* heap) {
 
 void pyvm_sched_heap_enter(void* heap) {
 #ifdef PYVM_HAVE_HEAP
-    if (heap)
-        pyvm_heap_set_current(heap);
+    pyvm_heap_set_current(heap); /* NULL: the default heap */
 #else
     (void)heap;
 #endif
@@ -70,12 +68,6 @@ void pyvm_sched_heap_enter(void* heap) {
 void pyvm_sched_heap_records_drain(void) {
 #ifdef PYVM_HAVE_HEAP
     pyvm_heap_records_drain();
-#endif
-}
-
-void pyvm_sched_heap_leave(void) {
-#ifdef PYVM_HAVE_HEAP
-    pyvm_heap_set_current(NULL);
 #endif
 }
 

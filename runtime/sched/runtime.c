@@ -11,6 +11,7 @@
 #include "sched.h"
 #include "stats.h"
 #include "timer.h"
+#include "tsan_fibers.h"
 #include "worker.h"
 
 #define RT pyvm_rt_state
@@ -209,8 +210,16 @@ int64_t pyvm_actors_run(pyvm_actor_fn main_fn, const pyvm_type* arg_type, pyvm_s
         pthread_cond_wait(&RT.live_cv, &RT.live_mu);
     int r = main_reason ? 0 : -1;
     pthread_mutex_unlock(&RT.live_mu);
-    if (r != 0)
+    if (r != 0) {
         fprintf(stderr, "pyvm: deadlock: every actor is waiting for a message that nothing can send\n");
+#ifdef PYVM_TSAN
+        long blocked = pyvm_tsan_fiber_waiting();
+        if (blocked)
+            fprintf(stderr, "pyvm: (TSan build) %ld actors have not started: at most %ld may be started and "
+                    "unfinished at once (PYVM_TSAN_FIBERS, see runtime/sched/tsan_fibers.c)\n",
+                    blocked, pyvm_tsan_fiber_budget());
+#endif
+    }
     pyvm_actors_stop();
     int64_t status = (r == 0 && main_reason && strcmp(main_reason, "normal") == 0) ? 0 : 1;
     free(main_reason);

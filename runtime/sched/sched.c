@@ -20,6 +20,8 @@
 #endif
 #ifdef PYVM_TSAN
 #include <sanitizer/tsan_interface.h>
+
+#include "tsan_fibers.h"
 #endif
 
 pyvm_rt pyvm_rt_state;
@@ -87,8 +89,10 @@ void pyvm_sched_fiber_entered(pyvm_actor* a) {
 
 void pyvm_sched_fiber_destroy(pyvm_actor* a) {
 #ifdef PYVM_TSAN
-    if (a->tsan_fiber)
+    if (a->tsan_fiber) {
         __tsan_destroy_fiber(a->tsan_fiber);
+        pyvm_tsan_fiber_release(); /* the oldest actor waiting for a fiber may start */
+    }
 #endif
     a->tsan_fiber = NULL;
 }
@@ -376,6 +380,11 @@ void pyvm_safepoint(void) {
         slice_spent(a);
 }
 
+void pyvm_sched_charge_actor(pyvm_actor* a, int n) {
+    if ((a->reductions -= n) <= 0)
+        slice_spent(a);
+}
+
 void pyvm_sched_charge(int n) {
     pyvm_actor* a = pyvm_actor_current();
     if (a && (a->reductions -= n) <= 0)
@@ -390,29 +399,66 @@ static void fail_start(pyvm_worker* w, pyvm_actor* a, const char* why) {
     pyvm_actor_finish(a, w->index);
 }
 
+/* Gives a new actor its stack, heap and context; false if it did not start:
+ * it has been finished with a MemoryError, or (TSan builds) it waits for a
+ * fiber and will be enqueued again. */
+static bool start_actor(pyvm_worker* w, pyvm_actor* a) {
+#ifdef PYVM_TSAN
+    /* TSan can track only so many fibers (tsan_fibers.c): past the budget the actor waits,
+     * QUEUED, for one to be destroyed, and is enqueued again then. */
+    if (!pyvm_tsan_fiber_admit(a))
+        return false;
+#endif
+    a->started = true;
+    a->stack = pyvm_stack_acquire();
+    if (!a->stack) {
+        fail_start(w, a, "MemoryError: cannot map a stack for a new actor");
+        return false;
+    }
+    if (pyvm_sched_heap_module()) {
+        a->heap = pyvm_sched_heap_new(a->heap_initial, a->heap_max, a->stack);
+        if (!a->heap) {
+            fail_start(w, a, "MemoryError: cannot create the heap of a new actor");
+            return false;
+        }
+    }
+    pyvm_ctx_make(&a->ctx, a->stack->lo, a->stack->hi, pyvm_actor_entry, a);
+    return true;
+}
+
+static pyvm_actor* find_work(pyvm_worker* w, bool* inherit);
+
+/* Requeues an actor that yielded. */
+static void requeue(pyvm_worker* w, pyvm_actor* a) {
+    /* relaxed: we own a; the queue hand-off publishes */
+    atomic_store_explicit(&a->run_state, PYVM_RS_QUEUED, memory_order_relaxed);
+    if (RT.det) {
+        det_push(a);
+    } else if (a->pin) {
+        pin_push(w, a);
+    } else {
+        push_local(w, a);
+        /* Alone in the deque it runs next anyway: nothing for another worker, and
+         * notify_work's fence would be a third of a yield. */
+        if (RT.nworkers > 1 && pyvm_deque_size(&w->dq) > 1)
+            notify_work();
+    }
+}
+
+/* Runs a, then whatever this worker picks next after a yield or a park, until
+ * an actor ends or nothing is left to chain.
+ *
+ * Chaining saves half the heap bookkeeping of a switch: the next actor is
+ * picked while the previous one's heap is still current, and the heap goes
+ * straight from one to the other. The previous actor is handed to others
+ * (requeued, or parked, where a waker may enqueue it anywhere) only after its
+ * heap stopped being current here, as pyvm_heap_set_current requires. */
 static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
     /* relaxed: we own a through the queue hand-off (the take's CAS or a mutex); wakers only
      * ever change this word with read-modify-writes, which see the latest value anyway */
     atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
-    if (!a->started) {
-        a->started = true;
-        a->stack = pyvm_stack_acquire();
-        if (!a->stack) {
-            fail_start(w, a, "MemoryError: cannot map a stack for a new actor");
-            return;
-        }
-        if (pyvm_sched_heap_module()) {
-            a->heap = pyvm_sched_heap_new(a->heap_initial, a->heap_max, a->stack);
-            if (!a->heap) {
-                fail_start(w, a, "MemoryError: cannot create the heap of a new actor");
-                return;
-            }
-        }
-        pyvm_ctx_make(&a->ctx, a->stack->lo, a->stack->hi, pyvm_actor_entry, a);
-#ifdef PYVM_TSAN
-        a->tsan_fiber = __tsan_create_fiber(0);
-#endif
-    }
+    if (!a->started && !start_actor(w, a))
+        return;
     for (;;) {
         a->reductions = inherit ? w->slice_left : RT.reductions;
         w->current = a;
@@ -420,59 +466,69 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         set_tstate(&a->tstate);
         pyvm_sched_heap_enter(a->heap);
         switch_to_actor(w, a);
-        pyvm_sched_heap_leave();
         set_tstate(w->own_tstate);
         set_current(NULL);
         w->current = NULL;
         w->slice_left = a->reductions;
-        pyvm_stats_add(PYVM_STAT_SWITCHES, 1);
-        switch (a->switch_reason) {
-        case PYVM_SW_YIELD:
-            /* relaxed: as at the top; the queue hand-off publishes */
-            atomic_store_explicit(&a->run_state, PYVM_RS_QUEUED, memory_order_relaxed);
-            w->slice_left = 0; /* a yield ends the slice: runnext must not inherit it */
-            if (RT.det)
-                det_push(a);
-            else if (a->pin)
-                pin_push(w, a);
-            else {
-                push_local(w, a);
-                /* Alone in the deque it runs next anyway: nothing for another worker, and
-                 * notify_work's fence would be a third of a yield. */
-                if (RT.nworkers > 1 && pyvm_deque_size(&w->dq) > 1)
-                    notify_work();
+        pyvm_stats_add_to(w->stats, PYVM_STAT_SWITCHES, 1);
+        int reason = a->switch_reason;
+        if (reason != PYVM_SW_YIELD && reason != PYVM_SW_PARK) {
+            pyvm_sched_heap_enter(NULL);
+            if (reason == PYVM_SW_OVERFLOW) {
+                pyvm_write_traceback(a->banner, a->tstate.top, PYVM_EXC_RECURSION,
+                                     "maximum recursion depth exceeded");
+                free(a->exit_reason);
+                a->exit_reason = strdup("RecursionError: maximum recursion depth exceeded");
+                pyvm_stats_add(PYVM_STAT_CRASHED, 1);
             }
+            pyvm_actor_finish(a, w->index);
             return;
-        case PYVM_SW_PARK: {
+        }
+        if (reason == PYVM_SW_YIELD)
+            w->slice_left = 0; /* a yield ends the slice: runnext must not inherit it */
+        bool next_inherit = false;
+        pyvm_actor* next = RT.det ? NULL : find_work(w, &next_inherit);
+        if (!next && reason == PYVM_SW_YIELD && !RT.det) {
+            inherit = false; /* nothing else to run: the yielder goes on */
+            continue;
+        }
+        pyvm_sched_heap_enter(next ? next->heap : NULL); /* a's heap stops being current here */
+        if (reason == PYVM_SW_YIELD) {
+            requeue(w, a);
+        } else {
             int expect = PYVM_RS_RUNNING;
             /* acq_rel on success: publishes the actor's writes to its next runner; acquire on
              * failure: NOTIFIED was set by a waker whose message push we must see */
-            if (atomic_compare_exchange_strong_explicit(&a->run_state, &expect, PYVM_RS_WAITING,
-                                                        memory_order_acq_rel, memory_order_acquire))
-                return;
-            /* relaxed: still ours (NOTIFIED is only ever left by us) */
-            atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
-            inherit = w->slice_left > 0;
-            continue;
+            if (!atomic_compare_exchange_strong_explicit(&a->run_state, &expect, PYVM_RS_WAITING,
+                                                         memory_order_acq_rel, memory_order_acquire)) {
+                /* Woken meanwhile: a goes on, and the actor picked for after it waits in front. */
+                /* relaxed: still ours (NOTIFIED is only ever left by us) */
+                atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+                if (next) {
+                    if (!w->runnext)
+                        w->runnext = next;
+                    else
+                        push_local(w, next);
+                }
+                inherit = w->slice_left > 0;
+                continue;
+            }
         }
-        case PYVM_SW_OVERFLOW:
-            pyvm_write_traceback(a->banner, a->tstate.top, PYVM_EXC_RECURSION, "maximum recursion depth exceeded");
-            free(a->exit_reason);
-            a->exit_reason = strdup("RecursionError: maximum recursion depth exceeded");
-            pyvm_stats_add(PYVM_STAT_CRASHED, 1);
-            pyvm_actor_finish(a, w->index);
+        if (!next)
             return;
-        default: /* PYVM_SW_EXIT */
-            pyvm_actor_finish(a, w->index);
+        a = next;
+        inherit = next_inherit;
+        /* relaxed: as at the top */
+        atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+        if (!a->started && !start_actor(w, a))
             return;
-        }
     }
 }
 
 static pyvm_actor* take_own(pyvm_worker* w) {
     for (;;) {
         bool lost;
-        pyvm_actor* a = pyvm_deque_take(&w->dq, &lost);
+        pyvm_actor* a = pyvm_deque_take_own(&w->dq, &lost);
         if (a || !lost)
             return a;
     }
@@ -683,6 +739,7 @@ void* pyvm_sched_worker_main(void* arg) {
     pyvm_worker* w = arg;
     pyvm_sched_set_worker(w);
     pyvm_stats_bind(w->index);
+    w->stats = pyvm_stats_block_of(w->index);
     pyvm_overflow_thread_init(w);
 #ifdef PYVM_TSAN
     w->tsan_fiber = __tsan_get_current_fiber();

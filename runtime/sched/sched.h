@@ -40,6 +40,9 @@ void pyvm_sched_park(void);
 _Noreturn void pyvm_sched_exit(void);
 /* (actor) Reductions: subtract n; yields when the slice is spent. */
 void pyvm_sched_charge(int n);
+/* The same for an actor the caller already holds (the running one): saves
+ * the thread-local lookups on the message paths. */
+void pyvm_sched_charge_actor(struct pyvm_actor* a, int n);
 /* Monotonic nanoseconds (virtual in deterministic mode). */
 int64_t pyvm_sched_now(void);
 /* Default heap sizes for spawn. */

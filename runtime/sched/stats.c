@@ -25,6 +25,12 @@ void pyvm_stats_reset(int nworkers) {
         blocks[nworkers].shared = 1;
 }
 
+extern inline void pyvm_stats_add_to(pyvm_stats_block* b, int stat, int64_t n);
+
+pyvm_stats_block* pyvm_stats_block_of(int worker_index) {
+    return blocks && worker_index >= 0 && worker_index < nblocks ? &blocks[worker_index] : NULL;
+}
+
 void pyvm_stats_bind(int worker_index) {
     mine = (worker_index >= 0 && blocks) ? &blocks[worker_index] : NULL;
 }

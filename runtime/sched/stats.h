@@ -37,6 +37,16 @@ void pyvm_stats_reset(int nworkers);
 /* The calling worker's block is chosen with pyvm_stats_bind (NULL: shared). */
 void pyvm_stats_bind(int worker_index);
 void pyvm_stats_add(int stat, int64_t n);
+/* A worker's own block (NULL if none), for its scheduling loop's counts. */
+pyvm_stats_block* pyvm_stats_block_of(int worker_index);
+/* Counts into a worker's own block: only that worker writes it (C99 inline;
+ * stats.c emits the exported definition). */
+inline void pyvm_stats_add_to(pyvm_stats_block* b, int stat, int64_t n) {
+    if (b)
+        /* relaxed load + store: one writer, readers want a snapshot */
+        atomic_store_explicit(&b->c[stat], atomic_load_explicit(&b->c[stat], memory_order_relaxed) + n,
+                              memory_order_relaxed);
+}
 /* The heap module's GC hook. */
 void pyvm_stats_gc(void* heap, uint64_t pause_ns);
 /* Configuration echoed by pyvm_stats_print. */

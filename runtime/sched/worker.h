@@ -27,6 +27,7 @@ typedef struct pyvm_worker {
     uint64_t rng;                  /* victim selection */
     pyvm_deque dq;
     pyvm_tstate* own_tstate;       /* restored when an actor switches out */
+    struct pyvm_stats_block* stats; /* this worker's counters (sched/stats.h) */
     /* actors pinned to this worker (pyvm_spawn_opts.pin_worker), FIFO */
     pthread_mutex_t pin_mu;
     pyvm_actor* pin_head;
@@ -103,8 +104,8 @@ void pyvm_overflow_thread_fini(pyvm_worker* w);
 /* A heap for an actor, scanning that stack in its collections. */
 void* pyvm_sched_heap_new(size_t initial, size_t max, pyvm_stack* stack);
 void pyvm_sched_heap_free(void* heap);
+/* Makes heap current on this worker (NULL: the default heap), in one swap. */
 void pyvm_sched_heap_enter(void* heap);
-void pyvm_sched_heap_leave(void);
 void pyvm_sched_heap_records_drain(void);
 int pyvm_sched_heap_module(void);
 void pyvm_sched_heap_hook(bool on);

@@ -1,6 +1,6 @@
 /* Stress: many actors, many messages, random crashes and restarts.
- *   waves  feeders spawn receivers in waves (bounded by vm.max_map_count: each
- *          live stack is two kernel mappings) and send each K messages,
+ *   waves  feeders spawn receivers in waves (bounded: on kernels without guard
+ *          regions each live stack is two kernel mappings) and send each K messages,
  *          interleaved; every receiver checks its K values arrive in order and
  *          reports; some crash at a random point and report how far they got.
  *   chaos  a supervisor with 50 permanent workers, crashed at random while
