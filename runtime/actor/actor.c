@@ -108,7 +108,7 @@ static void discard(pyvm_msg* m) {
 
 /* ---- actor records: recycled through magazines (core/magazine.h) ---- */
 
-static pyvm_depot record_depot = PYVM_DEPOT_INIT(1 << 16, NULL, free);
+static pyvm_depot record_depot = PYVM_DEPOT_SLAB_INIT(sizeof(pyvm_actor));
 static _Thread_local pyvm_magazine* record_magazine;
 
 /* Out of line: records are taken and given back on green threads too, which
@@ -122,8 +122,6 @@ static pyvm_actor* record_new(void) {
     pyvm_actor* a = pyvm_mag_get(records(), &record_depot);
     if (a)
         memset(a, 0, sizeof *a);
-    else
-        a = calloc(1, sizeof *a);
     return a;
 }
 
@@ -492,7 +490,6 @@ static void free_inbox(pyvm_actor* a) {
 }
 
 void pyvm_actor_finish(pyvm_actor* a, int worker_index) {
-    (void)worker_index;
     const char* reason = a->exit_reason ? a->exit_reason : "normal";
     pyvm_stats_add(PYVM_STAT_EXITED, 1);
     pyvm_actor_lock(a);
@@ -524,10 +521,13 @@ void pyvm_actor_finish(pyvm_actor* a, int worker_index) {
         a->send_cache = NULL;
     }
     table_remove(a);
-    /* release: pairs with the acquire in pyvm_actor_live: a waiter seeing the count drop
-     * sees this teardown */
-    bool last = atomic_fetch_sub_explicit(&live, 1, memory_order_release) == 1;
     pyvm_actor_unref(a);
-    if (last)
+    pyvm_sched_count_exit(worker_index); /* the live count drops when the worker flushes */
+}
+
+void pyvm_actor_live_sub(int64_t n) {
+    /* release: pairs with the acquire in pyvm_actor_live: a waiter seeing the count drop
+     * sees the teardowns counted in n */
+    if (n && atomic_fetch_sub_explicit(&live, n, memory_order_release) == n)
         pyvm_sched_actor_gone();
 }

@@ -130,6 +130,8 @@ void pyvm_links_notify(pyvm_actor* a, const char* reason);
 void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
 /* Number of actors alive, and the pid table's teardown at stop. */
 int64_t pyvm_actor_live(void);
+/* n actors have ended (a worker's batched exits, sched.c): the live count drops. */
+void pyvm_actor_live_sub(int64_t n);
 void pyvm_actor_kill_all(void);
 void pyvm_actor_table_reset(void);
 /* Frees the recycled actor records (runtime stop). */

@@ -1,6 +1,7 @@
 #include "magazine.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 extern inline void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d);
 extern inline void pyvm_mag_put(pyvm_magazine** slot, pyvm_depot* d, void* obj);
@@ -44,11 +45,8 @@ static pyvm_magazine* local(pyvm_magazine** slot, pyvm_depot* d) {
  * Folds m's count into the depot's on the way. */
 static void deposit(pyvm_magazine* m, pyvm_depot* d, int k) {
     void* out[PYVM_MAG_CAP];
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; i < k; i++)
         out[i] = m->items[i];
-        if (d->deposit)
-            d->deposit(out[i]);
-    }
     m->n -= k;
     for (int i = 0; i < m->n; i++)
         m->items[i] = m->items[i + k];
@@ -75,6 +73,26 @@ static void deposit(pyvm_magazine* m, pyvm_depot* d, int k) {
         d->destroy(out[i]);
 }
 
+enum { CHUNK_BYTES = 1 << 20 };
+
+/* (d->mu) Fills m with up to half a magazine of never-used objects. */
+static void carve(pyvm_depot* d, pyvm_magazine* m) {
+    size_t size = (d->obj_size + 63) & ~(size_t)63; /* whole cache lines: no false sharing */
+    while (m->n < PYVM_MAG_CAP / 2) {
+        if (d->carve_cur == NULL || (size_t)(d->carve_end - d->carve_cur) < size) {
+            char* c = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (c == MAP_FAILED)
+                return;
+            *(void**)c = d->chunks;
+            d->chunks = c;
+            d->carve_cur = c + 64;
+            d->carve_end = c + CHUNK_BYTES;
+        }
+        m->items[m->n++] = d->carve_cur;
+        d->carve_cur += size;
+    }
+}
+
 void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d) {
     pyvm_magazine* m = local(slot, d);
     if (!m) {
@@ -85,7 +103,7 @@ void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d) {
             d->out++;
         }
         pthread_mutex_unlock(&d->mu);
-        return obj;
+        return obj; /* a slab-backed kind without a magazine: only what was given back */
     }
     if (m->n == 0) {
         pthread_mutex_lock(&d->mu);
@@ -93,6 +111,8 @@ void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d) {
         m->out = 0;
         while (d->n > 0 && m->n < PYVM_MAG_CAP / 2)
             m->items[m->n++] = d->items[--d->n];
+        if (m->n == 0 && d->obj_size)
+            carve(d, m);
         pthread_mutex_unlock(&d->mu);
         if (m->n == 0)
             return NULL;
@@ -139,14 +159,26 @@ void pyvm_mag_flush(pyvm_magazine** slot) {
 
 void pyvm_depot_drain(pyvm_depot* d) {
     pthread_mutex_lock(&d->mu);
+    if (d->obj_size && d->out != 0) {
+        pthread_mutex_unlock(&d->mu); /* objects still out: their chunks stay */
+        return;
+    }
     void** items = d->items;
     int64_t n = d->n;
+    void* chunks = d->chunks;
     d->items = NULL;
     d->n = d->cap = 0;
+    d->chunks = NULL;
+    d->carve_cur = d->carve_end = NULL;
     pthread_mutex_unlock(&d->mu);
-    for (int64_t i = 0; i < n; i++)
+    for (int64_t i = 0; i < n && d->destroy; i++)
         d->destroy(items[i]);
     free(items);
+    while (chunks) {
+        void* next = *(void**)chunks;
+        munmap(chunks, CHUNK_BYTES);
+        chunks = next;
+    }
 }
 
 int64_t pyvm_depot_out(pyvm_depot* d, pyvm_magazine** mine) {

@@ -44,20 +44,30 @@ struct pyvm_depot {
     void** items;
     int64_t n, cap, limit;      /* limit 0: no caching at all (sanitizer builds) */
     int64_t out;                /* (mu) folded counts of the magazines: see pyvm_depot_out */
-    /* Called outside the mutex on an object entering the depot (e.g. trim a
-     * stack: it may sit there long), and on one that does not fit (free it). */
-    void (*deposit)(void* obj);
-    void (*destroy)(void* obj);
+    void (*destroy)(void* obj); /* an object that does not fit (called outside the mutex) */
+    /* Slab-backed kinds (obj_size > 0): new objects are carved from 1 MiB
+     * chunks the depot maps itself, never freed one by one (no limit), and
+     * the chunks are unmapped by pyvm_depot_drain once every object is back.
+     * malloc would do, but glibc grows a thread's arena one mprotect at a
+     * time, and each costs a TLB shoot-down on every core: a burst of spawns
+     * paid one every ten actors. */
+    size_t obj_size;
+    char* carve_cur;            /* (mu) */
+    char* carve_end;
+    void* chunks;               /* (mu) linked through their first word */
 };
 
-#define PYVM_DEPOT_INIT(limit_, deposit_, destroy_) \
-    {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, (limit_), 0, (deposit_), (destroy_)}
+#define PYVM_DEPOT_INIT(limit_, destroy_) \
+    {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, (limit_), 0, (destroy_), 0, NULL, NULL, NULL}
+#define PYVM_DEPOT_SLAB_INIT(obj_size_) \
+    {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, INT64_MAX, 0, NULL, (obj_size_), NULL, NULL, NULL}
 
 void* pyvm_mag_get_slow(pyvm_magazine** slot, pyvm_depot* d);
 void pyvm_mag_put_slow(pyvm_magazine** slot, pyvm_depot* d, void* obj);
 
-/* A free object from the magazine, refilled from the depot; NULL if both are
- * empty (the caller makes a new one). C99 inline fast paths (a magazine hit
+/* A free object from the magazine, refilled from the depot (or carved, for a
+ * slab-backed kind); NULL if there is none (the caller makes a new one; for a
+ * slab-backed kind: no memory). C99 inline fast paths (a magazine hit
  * is a load, a store and a counter); magazine.c emits the exported copies. */
 inline void* pyvm_mag_get(pyvm_magazine** slot, pyvm_depot* d) {
     pyvm_magazine* m = *slot;

@@ -196,7 +196,7 @@ static void make_cold(void* p) {
         empty_batch(batch, n);
 }
 
-static pyvm_depot depot = PYVM_DEPOT_INIT(DEPOT_LIMIT, NULL, make_cold);
+static pyvm_depot depot = PYVM_DEPOT_INIT(DEPOT_LIMIT, make_cold);
 /* Only ever used on the scheduler side (the worker's own stack). */
 static _Thread_local pyvm_magazine* magazine;
 

@@ -1536,7 +1536,11 @@ void* pyvm_buf_grow(void* buf, size_t old_bytes, size_t new_bytes) {
  * is made and freed on the scheduler side of whichever worker runs it. */
 /* ASan builds cache nothing: a use after free must stay visible. The
  * magazines still count the heaps alive (pyvm_heap_global_stats). */
-static pyvm_depot record_depot = PYVM_DEPOT_INIT(HEAP_ASAN ? 0 : 1 << 16, NULL, free);
+#if HEAP_ASAN
+static pyvm_depot record_depot = PYVM_DEPOT_INIT(0, free);
+#else
+static pyvm_depot record_depot = PYVM_DEPOT_SLAB_INIT(sizeof(pyvm_heap));
+#endif
 static _Thread_local pyvm_magazine* record_magazine;
 
 /* Out of line: the TLS address is computed afresh on every call (a caller on a
@@ -1549,7 +1553,7 @@ static pyvm_heap* record_new(void) {
         memset(h, 0, sizeof *h);
         return h;
     }
-    if ((h = calloc(1, sizeof *h)))
+    if (HEAP_ASAN && (h = calloc(1, sizeof *h)))
         pyvm_mag_count_new(records(), &record_depot);
     return h;
 }

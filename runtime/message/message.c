@@ -155,7 +155,7 @@ static void encode(enc* e, const pyvm_type* t, pyvm_slot v) {
  * tuples) recycle through magazines (core/magazine.h): malloc + free were a
  * sixth of a same-worker round trip. ASan builds cache nothing. */
 enum { SMALL_DATA = 72 };
-static pyvm_depot small_depot = PYVM_DEPOT_INIT(PYVM_ASAN_ON ? 0 : 1 << 16, NULL, free);
+static pyvm_depot small_depot = PYVM_DEPOT_INIT(PYVM_ASAN_ON ? 0 : 1 << 16, free);
 static _Thread_local pyvm_magazine* small_magazine;
 
 /* Out of line: senders and receivers are green threads, which may resume on

@@ -525,6 +525,24 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
     }
 }
 
+enum { EXIT_BATCH = 256 };
+
+static void flush_exits(pyvm_worker* w) {
+    int64_t n = w->exits;
+    w->exits = 0;
+    pyvm_actor_live_sub(n);
+}
+
+void pyvm_sched_count_exit(int index) {
+    pyvm_worker* w = index >= 0 && index < RT.nworkers ? &RT.workers[index] : NULL;
+    if (!w) {
+        pyvm_actor_live_sub(1);
+        return;
+    }
+    if (++w->exits >= EXIT_BATCH)
+        flush_exits(w);
+}
+
 static pyvm_actor* take_own(pyvm_worker* w) {
     for (;;) {
         bool lost;
@@ -761,10 +779,12 @@ void* pyvm_sched_worker_main(void* arg) {
             run_actor(w, a, inherit);
             continue;
         }
+        flush_exits(w); /* out of work: the live count must be exact before we idle */
         if (!RT.det && spin(w))
             continue;
         park(w);
     }
+    flush_exits(w);
     if (w->spinning) {
         w->spinning = false;
         /* relaxed: heuristic count */

@@ -52,6 +52,13 @@ size_t pyvm_sched_heap_max(void);
 void pyvm_sched_external(int delta);
 /* Live-actor bookkeeping for pyvm_actors_wait. */
 void pyvm_sched_actor_gone(void);
+/* (scheduler side) An actor ended on worker `index`. Exits are counted per
+ * worker and subtracted from the live count in batches (every 256, and
+ * whenever the worker runs out of work), so spawn and exit on two cores do
+ * not bounce one counter between them. The live count never undercounts:
+ * spawns add to it at once, so it reaches zero only when every actor has
+ * ended and every worker has flushed. */
+void pyvm_sched_count_exit(int index);
 /* Fiber bookkeeping on the actor's side of a switch (sanitizers). */
 void pyvm_sched_fiber_entered(pyvm_actor* a);
 void pyvm_sched_fiber_destroy(pyvm_actor* a);

@@ -28,6 +28,7 @@ typedef struct pyvm_worker {
     pyvm_deque dq;
     pyvm_tstate* own_tstate;       /* restored when an actor switches out */
     struct pyvm_stats_block* stats; /* this worker's counters (sched/stats.h) */
+    int64_t exits;                 /* actors ended here, not yet subtracted from the live count */
     /* actors pinned to this worker (pyvm_spawn_opts.pin_worker), FIFO */
     pthread_mutex_t pin_mu;
     pyvm_actor* pin_head;
