@@ -88,6 +88,33 @@ void* pyvm_deque_take(pyvm_deque* d, bool* lost) {
     return item;
 }
 
+int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost) {
+    *lost = false;
+    /* acquire: pairs with the CAS of the previous taker */
+    int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
+    /* seq_cst: as in pyvm_deque_take */
+    atomic_thread_fence(memory_order_seq_cst);
+    /* acquire: pairs with the owner's release store of bottom */
+    int64_t b = atomic_load_explicit(&d->bottom, memory_order_acquire);
+    if (t >= b)
+        return 0;
+    int64_t k = (b - t + 1) / 2;
+    if (k > max)
+        k = max;
+    /* acquire: the array a push published (with its copied slots) */
+    pyvm_deque_array* a = atomic_load_explicit(&d->array, memory_order_acquire);
+    for (int64_t i = 0; i < k; i++)
+        /* relaxed: ordered by the fence/acquire pair above, as in pyvm_deque_take */
+        out[i] = atomic_load_explicit(&a->buf[(t + i) & (a->size - 1)], memory_order_relaxed);
+    /* seq_cst on success: claims [t, t + k) at once; every taker moves top by CAS, so nobody
+     * else took any of them, and the owner overwrites no slot at or above top */
+    if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + k, memory_order_seq_cst, memory_order_relaxed)) {
+        *lost = true;
+        return 0;
+    }
+    return (int)k;
+}
+
 void* pyvm_deque_take_own(pyvm_deque* d, bool* lost) {
     *lost = false;
     /* acquire: pairs with the CAS of the previous taker. No fence before the bottom load:

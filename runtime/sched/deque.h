@@ -41,6 +41,10 @@ bool pyvm_deque_push(pyvm_deque* d, void* item);
 /* Anyone: the oldest entry, or NULL if empty. *lost is set when a race with
  * another taker was lost (the deque may not be empty: try again). */
 void* pyvm_deque_take(pyvm_deque* d, bool* lost);
+/* A thief's take of half the entries (at most max), oldest first, into out;
+ * how many. One CAS for the lot: stealing one at a time made a thief and
+ * the owner fight over the deque's top line for every actor. */
+int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost);
 /* The owner's take: the same, without the fence a thief needs. */
 void* pyvm_deque_take_own(pyvm_deque* d, bool* lost);
 /* Approximate number of entries (for idle checks and statistics). */

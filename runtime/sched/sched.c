@@ -27,7 +27,7 @@
 pyvm_rt pyvm_rt_state;
 #define RT pyvm_rt_state
 
-enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61 };
+enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61, STEAL_MAX = 32 };
 
 static _Thread_local pyvm_worker* tls_worker;
 static _Thread_local pyvm_actor* tls_actor;
@@ -301,8 +301,13 @@ static void enqueue(pyvm_actor* a, int how) {
             return;
         a = old;
     }
+    /* Only the first item of an empty deque wakes a worker (notify_work's fence was a tenth
+     * of a spawn): with items already there, a worker was notified for the first, and it
+     * steals until the deque is empty (no work is ever stranded: the owner drains its own
+     * deque anyway). A lone worker is awake: it is the caller. */
+    bool was_empty = pyvm_deque_size(&w->dq) == 0;
     push_local(w, a);
-    if (RT.nworkers > 1) /* a lone worker is awake: it is the caller */
+    if (RT.nworkers > 1 && was_empty)
         notify_work();
 }
 
@@ -563,10 +568,13 @@ static pyvm_actor* steal(pyvm_worker* w) {
             continue;
         for (int tries = 0; tries < 4; tries++) {
             bool lost;
-            pyvm_actor* a = pyvm_deque_take(&v->dq, &lost);
-            if (a) {
-                pyvm_stats_add(PYVM_STAT_STEALS, 1);
-                return a;
+            pyvm_actor* got[STEAL_MAX];
+            int k = pyvm_deque_steal(&v->dq, (void**)got, STEAL_MAX, &lost);
+            if (k > 0) {
+                for (int i = 1; i < k; i++)
+                    push_local(w, got[i]); /* the rest wait here, in their order */
+                pyvm_stats_add_to(w->stats, PYVM_STAT_STEALS, k);
+                return got[0];
             }
             if (!lost)
                 break;

@@ -16,7 +16,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static entry* heap;
 static int64_t len, cap;
 static uint64_t seq;
-static _Atomic int64_t earliest = INT64_MAX;
+_Atomic int64_t pyvm_timer_earliest = INT64_MAX;
+
+extern inline int64_t pyvm_timer_next(void);
 
 static bool less(const entry* x, const entry* y) {
     return x->deadline < y->deadline || (x->deadline == y->deadline && x->seq < y->seq);
@@ -58,7 +60,7 @@ static void sift_down(int64_t i) {
 static void publish_earliest(void) {
     /* release: a worker that sees a deadline and takes the lock finds the entry
      * (the lock orders that anyway); release keeps the mirror monotone with the heap */
-    atomic_store_explicit(&earliest, len ? heap[0].deadline : INT64_MAX, memory_order_release);
+    atomic_store_explicit(&pyvm_timer_earliest, len ? heap[0].deadline : INT64_MAX, memory_order_release);
 }
 
 /* Removes heap[i]; returns its actor. */
@@ -123,11 +125,6 @@ void pyvm_timer_cancel(pyvm_actor* a) {
     pthread_mutex_unlock(&lock);
     if (drop)
         pyvm_actor_unref(drop);
-}
-
-int64_t pyvm_timer_next(void) {
-    /* acquire: pairs with publish_earliest */
-    return atomic_load_explicit(&earliest, memory_order_acquire);
 }
 
 int pyvm_timer_fire(int64_t now) {

@@ -7,6 +7,7 @@
 #ifndef PYVM_TIMER_H
 #define PYVM_TIMER_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../actor/actor.h"
@@ -20,8 +21,14 @@ void pyvm_timer_reset(void);
 void pyvm_timer_add(pyvm_actor* a, int64_t deadline_ns);
 /* Disarms a's timer if armed. */
 void pyvm_timer_cancel(pyvm_actor* a);
-/* Earliest deadline, INT64_MAX if none. */
-int64_t pyvm_timer_next(void);
+/* The earliest deadline, mirrored outside the lock (written by timer.c only). */
+extern _Atomic int64_t pyvm_timer_earliest;
+/* Earliest deadline, INT64_MAX if none. C99 inline: every scheduling decision
+ * asks; timer.c emits the exported definition. */
+inline int64_t pyvm_timer_next(void) {
+    /* acquire: pairs with the release in timer.c's publish_earliest */
+    return atomic_load_explicit(&pyvm_timer_earliest, memory_order_acquire);
+}
 /* Wakes (pyvm_sched_wake) every actor whose deadline is <= now; returns how many. */
 int pyvm_timer_fire(int64_t now);
 int64_t pyvm_timer_count(void);
