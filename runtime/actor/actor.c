@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "../sched/sched.h"
@@ -16,84 +18,115 @@
 #include "../core/magazine.h"
 #include "../core/sanitizers.h"
 
-/* ---- pid table: sharded chained hash, one mutex per shard ---- */
+#ifdef PYVM_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON_BODY(a) ASAN_POISON_MEMORY_REGION((char*)(a) + BODY_OFF, BODY_LEN)
+#define UNPOISON_BODY(a) ASAN_UNPOISON_MEMORY_REGION((char*)(a) + BODY_OFF, BODY_LEN)
+#else
+#define POISON_BODY(a) ((void)(a))
+#define UNPOISON_BODY(a) ((void)(a))
+#endif
 
-enum { SHARDS = 64 };
+/* ---- actor records and pids ----
+ *
+ * Records are carved from chunks of RECORDS_PER_CHUNK that are never unmapped
+ * while the runtime runs (type-stable memory, like Erlang's process table):
+ * record i lives at directory[i / RECORDS_PER_CHUNK] + i % RECORDS_PER_CHUNK,
+ * and a pid is (generation << 32) | (i + 1), the generation counting the
+ * actors the record has held. So a pid finds its record with two loads and
+ * no lock, spawn and exit touch no shared table, and a stale pid (its record
+ * reused) fails the comparison with the record's current pid. A lookup takes
+ * a reference only on a record whose count is not zero (a free record stays
+ * free), then checks the pid: a record recycled meanwhile is let go again.
+ * Free records recycle through magazines (core/magazine.h); destroy zeroes
+ * them where they die, since that core has them in its cache. */
 
-typedef struct {
-    atomic_flag busy;  /* a spin lock: every section is a few loads and stores (resizing aside) */
-    pyvm_actor** buckets;
-    int64_t nbuckets, count;
-} shard;
+enum { RECORDS_PER_CHUNK = 4096, DIRECTORY_CHUNKS = 16384 }; /* up to 67M records */
 
-static shard table[SHARDS] = {[0 ... SHARDS - 1] = {.busy = ATOMIC_FLAG_INIT}};
+static pyvm_actor* _Atomic directory[DIRECTORY_CHUNKS];
+static pthread_mutex_t directory_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t carved; /* (directory_mu) records carved so far */
 
-/* A pthread mutex pair was a tenth of spawn + exit (both insert and remove
- * take the shard, and every send's lookup does). Spin briefly, then yield the
- * OS thread: the holder may be resizing, or preempted. */
-static void shard_lock(shard* s) {
-    /* acquire: the section sees the previous holder's writes */
-    for (int spins = 0; atomic_flag_test_and_set_explicit(&s->busy, memory_order_acquire); spins++)
-        if (spins >= 64)
-            sched_yield();
-}
+/* Free records: an unbounded depot (a record is never freed on its own). */
+static pyvm_depot record_depot = PYVM_DEPOT_INIT(INT64_MAX, NULL);
+static _Thread_local pyvm_magazine* record_magazine;
 
-static void shard_unlock(shard* s) {
-    /* release: publishes the section to the next holder */
-    atomic_flag_clear_explicit(&s->busy, memory_order_release);
-}
-/* Each on a cache line of its own: the spawner bumps next_pid while every
- * worker bumps live, and sharing a line made both cache misses. */
-static _Alignas(64) _Atomic uint64_t next_pid = 1;
-static _Alignas(64) _Atomic int64_t live;
+/* Out of line: records are taken and given back on green threads too, which
+ * may resume on another OS thread, so the TLS address is computed afresh. */
+__attribute__((noinline)) static pyvm_magazine** records(void) { return &record_magazine; }
 
-static shard* shard_of(pyvm_pid pid) { return &table[pid % SHARDS]; }
-/* Pids are handed out in sequence, so consecutive spawns land in consecutive
- * buckets: no hashing (a scattering hash made every insert a cache miss). */
-static int64_t bucket_of(const shard* s, pyvm_pid pid) {
-    return (int64_t)(pid / SHARDS) & (s->nbuckets - 1);
-}
+/* The bytes destroy zeroes and ASan poisons: all but the pid and count at the
+ * front and the index and generation at the back. */
+#define BODY_OFF offsetof(pyvm_actor, run_state)
+#define BODY_LEN (offsetof(pyvm_actor, index) - BODY_OFF)
 
-static void table_insert(pyvm_actor* a) {
-    shard* s = shard_of(a->pid);
-    shard_lock(s);
-    if (s->count + 1 > s->nbuckets) {
-        int64_t nb = s->nbuckets ? s->nbuckets * 2 : 1024;
-        pyvm_actor** nbk = calloc((size_t)nb, sizeof *nbk);
-        if (nbk) {
-            pyvm_actor** old = s->buckets;
-            int64_t oldn = s->nbuckets;
-            s->buckets = nbk;
-            s->nbuckets = nb;
-            for (int64_t i = 0; i < oldn; i++)
-                for (pyvm_actor* x = old[i]; x;) {
-                    pyvm_actor* next = x->hash_next;
-                    int64_t b = bucket_of(s, x->pid);
-                    x->hash_next = s->buckets[b];
-                    s->buckets[b] = x;
-                    x = next;
-                }
-            free(old);
-        }
-    }
-    int64_t b = bucket_of(s, a->pid);
-    a->hash_next = s->buckets[b];
-    s->buckets[b] = a;
-    s->count++;
-    shard_unlock(s);
-}
-
-static void table_remove(pyvm_actor* a) {
-    shard* s = shard_of(a->pid);
-    shard_lock(s);
-    for (pyvm_actor** p = &s->buckets[bucket_of(s, a->pid)]; *p; p = &(*p)->hash_next)
-        if (*p == a) {
-            *p = a->hash_next;
-            s->count--;
+/* A batch of never-used records: one is returned, the rest go to the magazine. */
+static pyvm_actor* carve_records(void) {
+    enum { BATCH = 32 };
+    pyvm_actor* got[BATCH];
+    int n = 0;
+    pthread_mutex_lock(&directory_mu);
+    while (n < BATCH) {
+        int64_t i = carved;
+        int64_t c = i / RECORDS_PER_CHUNK;
+        if (c >= DIRECTORY_CHUNKS)
             break;
+        pyvm_actor* chunk = atomic_load_explicit(&directory[c], memory_order_relaxed);
+        if (!chunk) {
+            chunk = mmap(NULL, RECORDS_PER_CHUNK * sizeof(pyvm_actor), PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (chunk == MAP_FAILED)
+                break;
+            /* release: a lookup that loads the chunk sees it mapped (zero pages: refs 0, free) */
+            atomic_store_explicit(&directory[c], chunk, memory_order_release);
         }
-    shard_unlock(s);
+        pyvm_actor* a = &chunk[i % RECORDS_PER_CHUNK];
+        a->index = (uint32_t)i;
+        carved++;
+        got[n++] = a;
+    }
+    pthread_mutex_unlock(&directory_mu);
+    if (n == 0)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        pyvm_mag_count_new(records(), &record_depot);
+    for (int i = 1; i < n; i++)
+        pyvm_mag_put(records(), &record_depot, got[i]);
+    return got[0];
 }
+
+/* A zeroed record (pid and count 0) for a new actor. */
+static pyvm_actor* record_new(void) {
+    pyvm_actor* a = pyvm_mag_get(records(), &record_depot);
+    if (!a)
+        a = carve_records();
+    if (a)
+        UNPOISON_BODY(a);
+    return a;
+}
+
+static pyvm_pid pid_of(const pyvm_actor* a) {
+    return ((pyvm_pid)a->generation << 32) | ((pyvm_pid)a->index + 1);
+}
+
+void pyvm_actor_records_drain(void) {
+    pyvm_mag_flush(records());
+    if (pyvm_depot_out(&record_depot, records()) != 0)
+        return; /* a record is still held: the chunks stay (the leak checks report it) */
+    pyvm_depot_drain(&record_depot);
+    pthread_mutex_lock(&directory_mu);
+    for (int64_t c = 0; c * RECORDS_PER_CHUNK < carved; c++) {
+        munmap(atomic_load_explicit(&directory[c], memory_order_relaxed), RECORDS_PER_CHUNK * sizeof(pyvm_actor));
+        /* relaxed: no lookup runs once every actor is gone and the workers stopped */
+        atomic_store_explicit(&directory[c], NULL, memory_order_relaxed);
+    }
+    carved = 0;
+    pthread_mutex_unlock(&directory_mu);
+}
+
+/* Each on a cache line of its own: every worker bumps live, and sharing a line
+ * with other hot data made it a cache miss. */
+static _Alignas(64) _Atomic int64_t live;
 
 void pyvm_actor_ref(pyvm_actor* a) {
     /* relaxed: taking a reference needs no ordering, the holder already has a valid pointer */
@@ -106,38 +139,16 @@ static void discard(pyvm_msg* m) {
     pyvm_message_free(m);
 }
 
-/* ---- actor records: recycled through magazines (core/magazine.h) ---- */
-
-static pyvm_depot record_depot = PYVM_DEPOT_SLAB_INIT(sizeof(pyvm_actor));
-static _Thread_local pyvm_magazine* record_magazine;
-
-/* Out of line: records are taken and given back on green threads too, which
- * may resume on another OS thread, so the TLS address is computed afresh. */
-__attribute__((noinline)) static pyvm_magazine** records(void) { return &record_magazine; }
-
-static pyvm_actor* record_new(void) {
-#ifdef PYVM_ASAN
-    return calloc(1, sizeof(pyvm_actor)); /* a use after free must stay visible to ASan */
-#endif
-    return pyvm_mag_get(records(), &record_depot); /* zeroed: carved from fresh pages, or by destroy */
-}
-
-void pyvm_actor_records_drain(void) {
-    pyvm_mag_flush(records());
-    pyvm_depot_drain(&record_depot);
-}
-
 static void destroy(pyvm_actor* a) {
     pyvm_msg* m;
     while ((m = pyvm_mpsc_pop(&a->queue)))
         discard(m); /* sent between the receiver's teardown and the sender's last reference */
-#ifdef PYVM_ASAN
-    free(a);
-    return;
-#endif
+    /* relaxed: refs is 0, so no lookup will look at anything else of this record */
+    atomic_store_explicit(&a->pid, 0, memory_order_relaxed);
     /* Zeroed here, where the record is still in this core's cache, not by the next spawn,
      * which may run on another core (a memset there was a third of spawn's own time). */
-    memset(a, 0, sizeof *a);
+    memset((char*)a + BODY_OFF, 0, BODY_LEN);
+    POISON_BODY(a); /* ASan: a use after the end is reported (the pid and count stay readable) */
     pyvm_mag_put(records(), &record_depot, a);
 }
 
@@ -148,20 +159,31 @@ void pyvm_actor_unref(pyvm_actor* a) {
 }
 
 pyvm_actor* pyvm_actor_lookup(pyvm_pid pid) {
-    if (!pid)
+    uint64_t i = (uint32_t)pid - 1ull;
+    if (!(uint32_t)pid || i / RECORDS_PER_CHUNK >= DIRECTORY_CHUNKS)
         return NULL;
-    shard* s = shard_of(pid);
-    pyvm_actor* found = NULL;
-    shard_lock(s);
-    if (s->nbuckets)
-        for (pyvm_actor* x = s->buckets[bucket_of(s, pid)]; x; x = x->hash_next)
-            if (x->pid == pid) {
-                found = x;
-                pyvm_actor_ref(x);
-                break;
-            }
-    shard_unlock(s);
-    return found;
+    /* acquire: pairs with the release in carve_records (the chunk is mapped) */
+    pyvm_actor* chunk = atomic_load_explicit(&directory[i / RECORDS_PER_CHUNK], memory_order_acquire);
+    if (!chunk)
+        return NULL;
+    pyvm_actor* a = &chunk[i % RECORDS_PER_CHUNK];
+    /* relaxed: only a hint; the compare-and-swap decides */
+    int64_t r = atomic_load_explicit(&a->refs, memory_order_relaxed);
+    do {
+        if (r <= 0)
+            return NULL; /* free: no actor there now */
+    /* acquire: pairs with the release store of refs at spawn, so the record's fields (its pid
+     * first) are those of the actor the reference is taken on */
+    } while (!atomic_compare_exchange_weak_explicit(&a->refs, &r, r + 1, memory_order_acquire,
+                                                    memory_order_relaxed));
+    /* relaxed: ordered by the acquire above */
+    /* relaxed: ordered by the acquire above; acquire: pairs with the release store of DEAD */
+    if (atomic_load_explicit(&a->pid, memory_order_relaxed) != pid ||
+        atomic_load_explicit(&a->run_state, memory_order_acquire) == PYVM_RS_DEAD) {
+        pyvm_actor_unref(a); /* the record holds another actor now, or a dead one */
+        return NULL;
+    }
+    return a;
 }
 
 int64_t pyvm_actor_live(void) {
@@ -170,33 +192,19 @@ int64_t pyvm_actor_live(void) {
     return atomic_load_explicit(&live, memory_order_acquire);
 }
 
-void pyvm_actor_table_reset(void) {
-    for (int i = 0; i < SHARDS; i++) {
-        shard_lock(&table[i]);
-        free(table[i].buckets);
-        table[i].buckets = NULL;
-        table[i].nbuckets = table[i].count = 0;
-        shard_unlock(&table[i]);
-    }
-}
-
 void pyvm_actor_kill_all(void) {
-    for (int i = 0; i < SHARDS; i++) {
-        shard* s = &table[i];
-        shard_lock(s);
-        int64_t n = s->count, k = 0;
-        pyvm_actor** all = malloc((size_t)(n ? n : 1) * sizeof *all);
-        for (int64_t b = 0; all && b < s->nbuckets; b++)
-            for (pyvm_actor* x = s->buckets[b]; x; x = x->hash_next) {
-                pyvm_actor_ref(x);
-                all[k++] = x;
-            }
-        shard_unlock(s);
-        for (int64_t j = 0; j < k; j++) {
-            pyvm_actor_signal_exit(all[j], 0, "kill", false);
-            pyvm_actor_unref(all[j]);
+    pthread_mutex_lock(&directory_mu);
+    int64_t n = carved;
+    pthread_mutex_unlock(&directory_mu);
+    for (int64_t i = 0; i < n; i++) {
+        pyvm_actor* chunk = atomic_load_explicit(&directory[i / RECORDS_PER_CHUNK], memory_order_acquire);
+        pyvm_actor* a = &chunk[i % RECORDS_PER_CHUNK];
+        /* relaxed: as in pyvm_actor_lookup, which makes the reference safe to take */
+        pyvm_pid pid = atomic_load_explicit(&a->pid, memory_order_relaxed);
+        if (pid && (a = pyvm_actor_lookup(pid))) {
+            pyvm_actor_signal_exit(a, 0, "kill", false);
+            pyvm_actor_unref(a);
         }
-        free(all);
     }
 }
 
@@ -215,19 +223,28 @@ void pyvm_actor_unlock(pyvm_actor* a) {
 
 /* ---- spawn ---- */
 
-/* "Actor <pid 0.N> crashed:" (snprintf alone took a tenth of spawn + exit). */
-static void format_banner(char* out, pyvm_pid pid) {
-    static const char head[] = "Actor <pid 0.", tail[] = "> crashed:";
+static char* put_decimal(char* out, uint64_t v) {
     char digits[24];
     int n = 0;
     do {
-        digits[n++] = (char)('0' + pid % 10);
-        pid /= 10;
-    } while (pid);
-    memcpy(out, head, sizeof head - 1);
-    out += sizeof head - 1;
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
     while (n)
         *out++ = digits[--n];
+    return out;
+}
+
+/* "Actor <pid 0.N> crashed:", or <pid 0.N.G> as pids print (core/value.c);
+ * by hand: snprintf alone took a tenth of spawn + exit. */
+static void format_banner(char* out, pyvm_pid pid) {
+    static const char head[] = "Actor <pid 0.", tail[] = "> crashed:";
+    memcpy(out, head, sizeof head - 1);
+    out = put_decimal(out + sizeof head - 1, pid & 0xffffffffu);
+    if (pid >> 32) {
+        *out++ = '.';
+        out = put_decimal(out, pid >> 32);
+    }
     memcpy(out, tail, sizeof tail);
 }
 
@@ -260,10 +277,9 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
         pyvm_message_free(start);
         pyvm_raise(PYVM_EXC_MEMORY, NULL);
     }
-    /* relaxed: only uniqueness matters */
-    a->pid = atomic_fetch_add_explicit(&next_pid, 1, memory_order_relaxed);
-    /* relaxed: a is not shared yet; table_insert's mutex publishes it */
-    atomic_store_explicit(&a->refs, 1, memory_order_relaxed);
+    /* relaxed: published by the release store of refs below */
+    atomic_store_explicit(&a->pid, pid_of(a), memory_order_relaxed);
+    a->generation++; /* the record's next actor gets another pid */
     /* relaxed: as above */
     atomic_store_explicit(&a->run_state, PYVM_RS_QUEUED, memory_order_relaxed);
     atomic_flag_clear(&a->lock);
@@ -281,7 +297,8 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     format_banner(a->banner, a->pid);
     /* relaxed: a counter; pyvm_actors_wait re-reads it under live_mu after a broadcast */
     atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
-    table_insert(a);
+    /* release: from here a lookup may take a reference, and must see the record complete */
+    atomic_store_explicit(&a->refs, 1, memory_order_release);
     pyvm_actor* parent = pyvm_actor_current();
     if (parent && opts->link)
         pyvm_actor_link_new(parent, a);
@@ -523,8 +540,7 @@ void pyvm_actor_finish(pyvm_actor* a, int worker_index) {
         pyvm_actor_unref(a->send_cache);
         a->send_cache = NULL;
     }
-    table_remove(a);
-    pyvm_actor_unref(a);
+    pyvm_actor_unref(a); /* the record goes free once the last holder lets go */
     pyvm_sched_count_exit(worker_index); /* the live count drops when the worker flushes */
 }
 

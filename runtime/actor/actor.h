@@ -5,7 +5,7 @@
  * actor itself, or by the scheduler while the actor is switched out on that
  * worker (a hand-off ordered by run_state). Fields marked (lock) are guarded
  * by `lock` and may be touched by other actors: links, monitors, `dead`.
- * The struct is reference counted: the pid table holds one reference while
+ * The struct is reference counted: the runtime holds one reference while
  * the actor is alive; pyvm_actor_lookup takes a temporary one, so a sender
  * can push into a mailbox while the receiver is being torn down. */
 #ifndef PYVM_ACTOR_H
@@ -44,11 +44,12 @@ typedef struct pyvm_monitor {
 
 typedef struct pyvm_actor pyvm_actor;
 struct pyvm_actor {
-    pyvm_pid pid;
+    /* First, and never zeroed by plain stores: pyvm_actor_lookup reads both on any record,
+     * live or free (records are type-stable, see actor.c). */
+    _Atomic pyvm_pid pid;         /* 0 while the record is free */
+    _Atomic int64_t refs;         /* 0 while the record is free */
     _Atomic int run_state;
     _Atomic int sig_pending;      /* an exit signal waits in `queue` */
-    _Atomic int64_t refs;
-    pyvm_actor* hash_next;        /* pid table chain (table lock) */
     pyvm_actor* qnext;            /* intrusive link in lock-protected run queues */
 
     /* (owner) execution */
@@ -95,6 +96,11 @@ struct pyvm_actor {
     pyvm_monitor* watching;       /* (owner) whom I watch */
     int nwatching, capwatching;
     char* name;                   /* registered name (registry lock) */
+
+    /* Last, and kept when the record is recycled: its place in the record directory and
+     * how many actors it has held (together they make the pid). */
+    uint32_t index;
+    uint32_t generation;
 };
 
 /* Spawn with the argument already encoded (start, owned by the new actor;
@@ -133,7 +139,6 @@ int64_t pyvm_actor_live(void);
 /* n actors have ended (a worker's batched exits, sched.c): the live count drops. */
 void pyvm_actor_live_sub(int64_t n);
 void pyvm_actor_kill_all(void);
-void pyvm_actor_table_reset(void);
 /* Frees the recycled actor records (runtime stop). */
 void pyvm_actor_records_drain(void);
 /* Registry internals: drop the name of a dead actor. */

@@ -226,7 +226,13 @@ void pyvm_repr_into(pyvm_sb* b, const pyvm_type* t, uint64_t v) {
     }
     case PYVM_T_PID:
         /* <pid NODE.SERIAL>: node 0 is this process (there is no distribution yet). */
-        snprintf(buf, sizeof buf, "<pid 0.%llu>", (unsigned long long)v);
+        /* a pid is (generation << 32) | number: the first actor of a record shows its number
+         * alone, later ones the generation too, as Erlang's <0.N.S> */
+        if (v >> 32)
+            snprintf(buf, sizeof buf, "<pid 0.%llu.%llu>", (unsigned long long)(v & 0xffffffffu),
+                     (unsigned long long)(v >> 32));
+        else
+            snprintf(buf, sizeof buf, "<pid 0.%llu>", (unsigned long long)v);
         pyvm_sb_puts(b, buf);
         return;
     case PYVM_T_FUNC: {

@@ -103,7 +103,6 @@ int pyvm_actors_start(const pyvm_actors_config* cfg_in) {
     pyvm_stats_set_memory(RT.heap_initial, RT.heap_max, pyvm_sched_heap_module());
     pyvm_sched_heap_hook(true);
     pyvm_timer_reset();
-    pyvm_actor_table_reset();
     pyvm_registry_reset();
     if (pyvm_overflow_install() != 0)
         return -1;

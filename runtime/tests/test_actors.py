@@ -39,6 +39,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the runtime tar
 # (program, case): (fast size, full size); 0 = the case has no size.
 CASES: dict[tuple[str, str], tuple[int, int]] = {
     ("test_sched", "pid_values"): (0, 0),
+    ("test_sched", "stale_pid"): (0, 0),
     ("test_sched", "spawn_exit"): (20000, 200000),
     ("test_sched", "spawn_arg"): (0, 0),
     ("test_sched", "yield"): (100000, 2000000),
@@ -143,14 +144,15 @@ def test_actor_case(builds: Builds, actor_case: tuple[str, str, str | None], req
 
 
 def test_crash_report_format(builds: Builds) -> None:
-    """A crashing actor prints `Actor <pid 0.N> crashed:` and the runtime's traceback, nothing else."""
+    """A crashing actor prints `Actor <pid 0.N> crashed:` (`<pid 0.N.G>` once its record was reused)
+    and the runtime's traceback, nothing else."""
     done = subprocess.run([str(builds.get("test_failure", None)), "isolation"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert re.search(r"^Actor <pid 0\.\d+> crashed:\nTraceback \(most recent call last\):\n"
+    assert re.search(r"^Actor <pid 0\.\d+(?:\.\d+)?> crashed:\nTraceback \(most recent call last\):\n"
                      r'  File "main\.py", line 7, in divide\nZeroDivisionError: division by zero\n',
                      done.stderr, re.M), done.stderr
-    assert re.search(r'^Actor <pid 0\.\d+> crashed:\nTraceback \(most recent call last\):\n'
+    assert re.search(r'^Actor <pid 0\.\d+(?:\.\d+)?> crashed:\nTraceback \(most recent call last\):\n'
                      r'  File "main\.py", line 3, in recurse\nRecursionError: maximum recursion depth exceeded\n',
                      done.stderr, re.M), done.stderr
     assert "[Previous line repeated 997 more times]" in done.stderr

@@ -320,11 +320,55 @@ static void t_virtual_time(long n) {
 
 /* ---- pids are values ---- */
 
+/* ---- a pid outlives its actor: it never reaches the record's next actor ---- */
+
+static pyvm_pid first_pid;
+
+static void stale_receiver(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    (void)arg;
+    const pyvm_type* t;
+    pyvm_slot v;
+    /* only the message sent to this actor's own pid may arrive */
+    CHECK(pyvm_mailbox_receive(&t, &v, -1));
+    CHECK_EQ((long)v, 2);
+    CHECK(!pyvm_mailbox_receive(&t, &v, 50));
+    atomic_fetch_add(&ran, 1);
+}
+
+static void stale_root(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    (void)arg;
+    first_pid = pyvm_actor_spawn(noop, &pyvm_type_int, 1);
+    while (pyvm_actor_alive(first_pid))
+        pyvm_actor_yield();
+    /* one worker, LIFO magazines: the next spawn reuses the record just freed */
+    pyvm_pid second = pyvm_actor_spawn(stale_receiver, NULL, 0);
+    CHECK(second != first_pid);
+    CHECK_EQ((uint32_t)second, (uint32_t)first_pid); /* same record, next generation */
+    CHECK(pyvm_actor_alive(second) && !pyvm_actor_alive(first_pid));
+    pyvm_mailbox_send(first_pid, &pyvm_type_int, 1); /* dropped */
+    pyvm_mailbox_send(second, &pyvm_type_int, 2);
+}
+
+static void t_stale_pid(long n) {
+    (void)n;
+    atomic_store(&ran, 0);
+    start(1, -1);
+    pyvm_actor_spawn(stale_root, NULL, 0);
+    finish_runtime();
+    CHECK_EQ(atomic_load(&ran), 2);
+    pyvm_actor_stats s;
+    pyvm_stats_get(&s);
+    CHECK_EQ(s.dropped, 1);
+}
+
 static void t_pid_values(long n) {
     (void)n;
     const pyvm_type* p = T("P");
     CHECK(p == &pyvm_type_pid);
     CHECK(strcmp(repr(p, 42), "<pid 0.42>") == 0);
+    CHECK(strcmp(repr(p, (3ull << 32) | 42), "<pid 0.42.3>") == 0); /* the record's 4th actor */
     CHECK(strcmp(repr(T("L(P)"), pyvm_slot_from_ptr(pyvm_list_from_slots(T("L(P)"), (uint64_t[]){1, 2}, 2))),
                  "[<pid 0.1>, <pid 0.2>]") == 0);
     CHECK(pyvm_value_eq(p, 5, 5) && !pyvm_value_eq(p, 5, 6));
@@ -337,6 +381,7 @@ int main(int argc, char** argv) {
     pyvm_rt_init();
     static const test_case tests[] = {
         {"pid_values", t_pid_values, 0},
+        {"stale_pid", t_stale_pid, 0},
         {"spawn_exit", t_spawn_exit, 20000},
         {"spawn_arg", t_spawn_arg, 0},
         {"yield", t_yield, 200000},
