@@ -43,7 +43,9 @@ bool pyvm_deque_push(pyvm_deque* d, void* item);
 void* pyvm_deque_take(pyvm_deque* d, bool* lost);
 /* A thief's take of half the entries (at most max), oldest first, into out;
  * how many. One CAS for the lot: stealing one at a time made a thief and
- * the owner fight over the deque's top line for every actor. */
+ * the owner fight over the deque's top line for every actor of a spawn storm
+ * (the scheduler takes at most 8: whole halves broke up rings of actors
+ * that wake each other on one worker). */
 int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost);
 /* The owner's take: the same, without the fence a thief needs. */
 void* pyvm_deque_take_own(pyvm_deque* d, bool* lost);

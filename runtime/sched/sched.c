@@ -27,7 +27,7 @@
 pyvm_rt pyvm_rt_state;
 #define RT pyvm_rt_state
 
-enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61, STEAL_MAX = 32 };
+enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61, STEAL_MAX = 8 };
 
 static _Thread_local pyvm_worker* tls_worker;
 static _Thread_local pyvm_actor* tls_actor;
@@ -236,6 +236,19 @@ static void notify_work(void) {
         wake_worker(w, true);
 }
 
+/* A worker's own push: the same check without the fence. A parking worker can
+ * then miss this push, but never lose it: the pushing worker drains its own
+ * deque, and its next push wakes the sleeper. (The fence on every push was a
+ * tenth of a spawn.) */
+static void notify_work_hint(void) {
+    /* relaxed: a hint, see above */
+    if (atomic_load_explicit(&RT.n_spinning, memory_order_relaxed) != 0 ||
+        /* relaxed: a hint */
+        atomic_load_explicit(&RT.n_idle, memory_order_relaxed) == 0)
+        return;
+    notify_work();
+}
+
 /* Wakes w specifically (pinned work, stop). */
 static void wake_worker(pyvm_worker* w, bool popped_already) {
     if (!popped_already) {
@@ -301,14 +314,9 @@ static void enqueue(pyvm_actor* a, int how) {
             return;
         a = old;
     }
-    /* Only the first item of an empty deque wakes a worker (notify_work's fence was a tenth
-     * of a spawn): with items already there, a worker was notified for the first, and it
-     * steals until the deque is empty (no work is ever stranded: the owner drains its own
-     * deque anyway). A lone worker is awake: it is the caller. */
-    bool was_empty = pyvm_deque_size(&w->dq) == 0;
     push_local(w, a);
-    if (RT.nworkers > 1 && was_empty)
-        notify_work();
+    if (RT.nworkers > 1) /* a lone worker is awake: it is the caller */
+        notify_work_hint();
 }
 
 void pyvm_sched_spawned(pyvm_actor* a) {
@@ -446,7 +454,7 @@ static void requeue(pyvm_worker* w, pyvm_actor* a) {
         /* Alone in the deque it runs next anyway: nothing for another worker, and
          * notify_work's fence would be a third of a yield. */
         if (RT.nworkers > 1 && pyvm_deque_size(&w->dq) > 1)
-            notify_work();
+            notify_work_hint();
     }
 }
 
