@@ -411,9 +411,13 @@ static void inbox_append(pyvm_actor* a, pyvm_msg* m) {
 }
 
 void pyvm_actor_drain(pyvm_actor* a) {
-    /* acq_rel: clear the flag before draining (a signal pushed after our drain sets it
-     * again), and acquire the pushes of the senders that set it */
-    atomic_exchange_explicit(&a->sig_pending, 0, memory_order_acq_rel);
+    /* Clear the flag before draining (a signal pushed after our drain sets it again). Most
+     * drains find it clear: a plain load spares them the exchange (a locked instruction per
+     * receive); a signal that raced past the load is in the queue and handled below anyway. */
+    /* relaxed: the queue's own acquire loads order what we pop */
+    if (atomic_load_explicit(&a->sig_pending, memory_order_relaxed))
+        /* acq_rel: clear, and acquire the pushes of the senders that set it */
+        atomic_exchange_explicit(&a->sig_pending, 0, memory_order_acq_rel);
     pyvm_msg* m;
     while ((m = pyvm_mpsc_pop(&a->queue))) {
         if (m->kind != PYVM_MSG_EXIT) {

@@ -46,7 +46,8 @@ typedef struct pyvm_actor pyvm_actor;
 struct pyvm_actor {
     /* First, and never zeroed by plain stores: pyvm_actor_lookup reads both on any record,
      * live or free (records are type-stable, see actor.c). */
-    _Atomic pyvm_pid pid;         /* 0 while the record is free */
+    _Alignas(64) _Atomic pyvm_pid pid; /* 0 while the record is free. Records are whole cache lines:
+                                        * neighbours run on different workers */
     _Atomic int64_t refs;         /* 0 while the record is free */
     _Atomic int run_state;
     _Atomic int sig_pending;      /* an exit signal waits in `queue` */
