@@ -51,6 +51,9 @@ struct pyvm_actor {
     _Atomic int64_t refs;         /* 0 while the record is free */
     _Atomic int run_state;
     _Atomic int sig_pending;      /* an exit signal waits in `queue` */
+    /* Producers push here: its head shares this first line with what senders read and write
+     * (pid, refs, run_state, sig_pending), the owner's end starts the next line. */
+    pyvm_mpsc queue;
     pyvm_actor* qnext;            /* intrusive link in lock-protected run queues */
 
     /* (owner) execution */
@@ -74,8 +77,7 @@ struct pyvm_actor {
     void* asan_fake_stack;        /* sanitizer fiber bookkeeping */
     void* tsan_fiber;
 
-    /* mailbox: producers push to queue; the owner drains it into inbox */
-    pyvm_mpsc queue;
+    /* mailbox: the owner drains queue (see above) into inbox */
     pyvm_msg* inbox_head;         /* (owner) drained messages, oldest first */
     pyvm_msg* inbox_tail;
     int64_t inbox_len;
@@ -83,6 +85,8 @@ struct pyvm_actor {
                                    * a round trip sends to one pid over and over, and this skips the
                                    * pid table's lock and two reference-count atomics per send */
     pyvm_pid send_cache_pid;
+    int64_t sent, received;       /* (owner) messages since the last switch, not yet in the worker's
+                                   * statistics: two counter calls per message were a tenth of it */
     int64_t deadline;             /* (owner) of the receive in progress, INT64_MAX: none */
     int64_t timer_idx;            /* position in the timer heap, -1: none (timer lock, sched/timer.c) */
     bool timer_armed;             /* (owner) added to the timer heap since the last cancel (it may have fired) */

@@ -47,7 +47,13 @@ void pyvm_mailbox_send(pyvm_pid to, const pyvm_type* t, pyvm_slot v) {
     }
     if (a) {
         m->from = me ? me->pid : 0;
-        pyvm_actor_deliver(a, m);
+        if (me) {
+            me->sent++; /* folded into the worker's counters at the next switch (sched.c) */
+            pyvm_mpsc_push(&a->queue, m);
+            pyvm_sched_wake(a);
+        } else {
+            pyvm_actor_deliver(a, m);
+        }
         if (owned && me) {
             /* the lookup's reference moves into the cache */
             if (me->send_cache)
@@ -109,7 +115,7 @@ bool pyvm_mailbox_receive_match(pyvm_match_fn match, void* ctx, const pyvm_type*
             pyvm_message_free(m);
             if (armed)
                 pyvm_timer_cancel(a);
-            pyvm_stats_add(PYVM_STAT_RECEIVED, 1);
+            a->received++; /* folded at the next switch, as `sent` */
             pyvm_sched_charge_actor(a, MSG_REDUCTIONS);
             return true;
         }

@@ -15,6 +15,9 @@ extern "C" {
 
 typedef struct pyvm_mpsc {
     pyvm_msg_link* _Atomic head;  /* producers' end (last pushed) */
+    /* The consumer's end on another cache line: sharing one with head made every push from
+     * another core and every pop by the owner steal the line from each other. */
+    char apart[64 - sizeof(void*)];
     pyvm_msg_link* tail;          /* consumer's end; owned by the consumer */
     pyvm_msg_link stub;
 } pyvm_mpsc;

@@ -484,6 +484,11 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         w->current = NULL;
         w->slice_left = a->reductions;
         pyvm_stats_add_to(w->stats, PYVM_STAT_SWITCHES, 1);
+        if (a->sent | a->received) {
+            pyvm_stats_add_to(w->stats, PYVM_STAT_SENT, a->sent);
+            pyvm_stats_add_to(w->stats, PYVM_STAT_RECEIVED, a->received);
+            a->sent = a->received = 0;
+        }
         int reason = a->switch_reason;
         if (reason != PYVM_SW_YIELD && reason != PYVM_SW_PARK) {
             pyvm_sched_heap_enter(NULL);
