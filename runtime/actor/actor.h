@@ -59,6 +59,7 @@ struct pyvm_actor {
     /* (owner) execution */
     pyvm_ctx ctx;
     pyvm_stack* stack;
+    struct pyvm_worker* worker;   /* (owner) the worker running it, set at every switch in */
     void* heap;                   /* pyvm_heap* of runtime/heap, NULL without that module */
     pyvm_tstate tstate;
     pyvm_handler* root_handler;   /* the trampoline's, on this actor's stack */

@@ -101,7 +101,7 @@ void pyvm_sched_fiber_destroy(pyvm_actor* a) {
 static void switch_out(pyvm_actor* a, int reason) {
     a->switch_reason = reason;
     pyvm_stack_note_sp(a->stack, __builtin_frame_address(0));
-    pyvm_worker* w = pyvm_sched_worker();
+    pyvm_worker* w = a->worker; /* the one that switched a in: no thread-local lookup */
 #ifdef PYVM_ASAN
     __sanitizer_start_switch_fiber(reason == PYVM_SW_EXIT ? NULL : &a->asan_fake_stack, w->stack_bottom,
                                    w->stack_size);
@@ -364,9 +364,7 @@ void pyvm_sched_yield(void) {
         pyvm_actor_drain(a);
 }
 
-void pyvm_actor_yield(void) {
-    pyvm_sched_yield();
-}
+void pyvm_actor_yield(void) __attribute__((alias("pyvm_sched_yield")));
 
 void pyvm_sched_park(void) {
     switch_out(need_actor("receive"), PYVM_SW_PARK);
@@ -475,6 +473,7 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
     for (;;) {
         a->reductions = inherit ? w->slice_left : RT.reductions;
         w->current = a;
+        a->worker = w;
         set_current(a);
         set_tstate(&a->tstate);
         pyvm_sched_heap_enter(a->heap);
