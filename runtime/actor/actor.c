@@ -1,4 +1,4 @@
-/* Actors: spawn, the pid table, the green thread's entry and exit, exit
+/* Actors: records and pids, spawn, the green thread's entry and exit, exit
  * signals. Links and monitors are in links.c, the registry in registry.c. */
 #include "actor.h"
 

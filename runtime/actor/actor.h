@@ -84,7 +84,7 @@ struct pyvm_actor {
     int64_t inbox_len;
     pyvm_actor* send_cache;       /* (owner) the last actor sent to, with a reference held: a ring or
                                    * a round trip sends to one pid over and over, and this skips the
-                                   * pid table's lock and two reference-count atomics per send */
+                                   * pid lookup and two reference-count atomics per send */
     pyvm_pid send_cache_pid;
     int64_t sent, received;       /* (owner) messages since the last switch, not yet in the worker's
                                    * statistics: two counter calls per message were a tenth of it */
@@ -140,7 +140,7 @@ int64_t pyvm_actor_monitor_new(pyvm_actor* watcher, pyvm_actor* target);
 void pyvm_links_notify(pyvm_actor* a, const char* reason);
 /* Delivers an envelope to a (a message: no lock, dropped later if a is gone). */
 void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
-/* Number of actors alive, and the pid table's teardown at stop. */
+/* Number of actors alive (exits are subtracted in batches, see sched.h). */
 int64_t pyvm_actor_live(void);
 /* n actors have ended (a worker's batched exits, sched.c): the live count drops. */
 void pyvm_actor_live_sub(int64_t n);
