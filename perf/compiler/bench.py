@@ -16,12 +16,9 @@ or, with --gate, any failure (build failed, crash, PyVM/C over the limit), 2 usa
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import difflib
-import json
 import math
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -38,6 +35,8 @@ from rich.markup import escape
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "compiler"))
+sys.path.insert(0, str(HERE.parent))
+from benchlib import machine_basics, tail, write_reports  # noqa: E402
 from pyvm.toolchain.python312 import find_python312  # noqa: E402
 
 PROGRAMS_DIR = HERE / "programs"
@@ -307,15 +306,6 @@ def render_markdown(report: dict, results: list[ProgramResult], settings: Settin
     return "\n".join(lines) + "\n"
 
 
-def write_reports(report: dict, markdown: str, json_path: Path | None, md_path: Path | None) -> None:
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    if md_path is not None:
-        md_path.parent.mkdir(parents=True, exist_ok=True)
-        md_path.write_text(markdown, encoding="utf-8")
-
-
 # --------------------------------------------------------------------------------------------------
 # Running things
 
@@ -343,10 +333,6 @@ def failure_summary(stderr: str, limit: int = 120) -> str:
     if missing:  # the exception is the linker's long command line; the symbols say more
         exception = "link failed, undefined: " + ", ".join(missing)
     return " … ".join([first] + ([exception] if exception and exception != first else []))
-
-
-def tail(text: str, lines: int = 15) -> str:
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def output_diff(expected: bytes, got: bytes, lines: int = 20) -> str:
@@ -537,24 +523,10 @@ def _command_output(cmd: list[str], env=None) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_info(python: str) -> dict:
     gcc = _command_output([CC, "--version"])
     return {
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-        "platform": platform.platform(),
+        **machine_basics(),
         "python": python,
         "python_version": _command_output([python, "-c", "import platform; print(platform.python_version())"]),
         "python_build": _command_output([python, "-c", "import sys; print(sys.version)"]),

@@ -28,10 +28,7 @@ every gate passed), 1 with --gate: a gate failed or a PyVM benchmark failed, 2 u
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -45,6 +42,8 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "compiler"))
+sys.path.insert(0, str(HERE.parent))
+from benchlib import machine_basics, tail, write_reports  # noqa: E402
 
 C_DIR = HERE / "c"
 GO_DIR = HERE / "go"
@@ -506,15 +505,6 @@ def render_markdown(report: dict, results: list[BenchResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_reports(report: dict, markdown: str, json_path: Path | None, md_path: Path | None) -> None:
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    if md_path is not None:
-        md_path.parent.mkdir(parents=True, exist_ok=True)
-        md_path.write_text(markdown, encoding="utf-8")
-
-
 # --------------------------------------------------------------------------------------------------
 # Toolchains: building the programs
 
@@ -525,10 +515,6 @@ def _command_output(cmd: list[str], env=None) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return (done.stdout + done.stderr).strip() if done.returncode == 0 else None
-
-
-def tail(text: str, lines: int = 15) -> str:
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def install_allowed(flag: bool) -> bool:
@@ -663,16 +649,6 @@ def run_once(cmd: list[str], env: dict[str, str], timeout: float, headline: str)
 # Machine information
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _read(path: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8").strip()
@@ -688,11 +664,7 @@ def machine_info() -> dict:
                             'erlang:system_info(version)]), halt().'])
            if shutil.which("erl") else None)
     return {
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-        "platform": platform.platform(),
+        **machine_basics(),
         "memory_total_kb": next((int(line.split()[1]) for line in (_read("/proc/meminfo") or "").splitlines()
                                  if line.startswith("MemTotal:")), None),
         "vm_max_map_count": _read("/proc/sys/vm/max_map_count"),
