@@ -63,36 +63,12 @@ bool pyvm_deque_push(pyvm_deque* d, void* item) {
     return true;
 }
 
-void* pyvm_deque_take(pyvm_deque* d, bool* lost) {
+int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost) {
     *lost = false;
     /* acquire: pairs with the CAS of the previous taker */
     int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
     /* seq_cst: the top load must not be reordered after the bottom load
      * (Lê et al.: the fence in steal) */
-    atomic_thread_fence(memory_order_seq_cst);
-    /* acquire: pairs with the owner's release store of bottom */
-    int64_t b = atomic_load_explicit(&d->bottom, memory_order_acquire);
-    if (t >= b)
-        return NULL;
-    /* acquire: the array a push published (with its copied slots) */
-    pyvm_deque_array* a = atomic_load_explicit(&d->array, memory_order_acquire);
-    /* relaxed: the fence/acquire pair above already orders the slot write before us */
-    void* item = atomic_load_explicit(&a->buf[t & (a->size - 1)], memory_order_relaxed);
-    /* seq_cst on success: the linearisation point among all takers; relaxed
-     * on failure: we retry from scratch */
-    if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + 1, memory_order_seq_cst,
-                                                 memory_order_relaxed)) {
-        *lost = true;
-        return NULL;
-    }
-    return item;
-}
-
-int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost) {
-    *lost = false;
-    /* acquire: pairs with the CAS of the previous taker */
-    int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
-    /* seq_cst: as in pyvm_deque_take */
     atomic_thread_fence(memory_order_seq_cst);
     /* acquire: pairs with the owner's release store of bottom */
     int64_t b = atomic_load_explicit(&d->bottom, memory_order_acquire);
@@ -104,7 +80,7 @@ int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost) {
     /* acquire: the array a push published (with its copied slots) */
     pyvm_deque_array* a = atomic_load_explicit(&d->array, memory_order_acquire);
     for (int64_t i = 0; i < k; i++)
-        /* relaxed: ordered by the fence/acquire pair above, as in pyvm_deque_take */
+        /* relaxed: the fence/acquire pair above already orders the slot writes before us */
         out[i] = atomic_load_explicit(&a->buf[(t + i) & (a->size - 1)], memory_order_relaxed);
     /* seq_cst on success: claims [t, t + k) at once; every taker moves top by CAS, so nobody
      * else took any of them, and the owner overwrites no slot at or above top */
@@ -139,7 +115,7 @@ void* pyvm_deque_take_own(pyvm_deque* d, bool* lost) {
 }
 
 int64_t pyvm_deque_size(pyvm_deque* d) {
-    /* relaxed: an estimate; callers re-check with pyvm_deque_take */
+    /* relaxed: an estimate; callers re-check with a take or a steal */
     int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
     /* relaxed: as above */
     int64_t t = atomic_load_explicit(&d->top, memory_order_relaxed);

@@ -38,16 +38,15 @@ void pyvm_deque_init(pyvm_deque* d);
 void pyvm_deque_destroy(pyvm_deque* d);
 /* Owner only. Returns false only if memory for a bigger array is refused. */
 bool pyvm_deque_push(pyvm_deque* d, void* item);
-/* Anyone: the oldest entry, or NULL if empty. *lost is set when a race with
- * another taker was lost (the deque may not be empty: try again). */
-void* pyvm_deque_take(pyvm_deque* d, bool* lost);
 /* A thief's take of half the entries (at most max), oldest first, into out;
- * how many. One CAS for the lot: stealing one at a time made a thief and
+ * how many (0 if empty; *lost is set when a race with another taker was
+ * lost: the deque may not be empty, try again). One CAS for the lot: stealing one at a time made a thief and
  * the owner fight over the deque's top line for every actor of a spawn storm
  * (the scheduler takes at most 8: whole halves broke up rings of actors
  * that wake each other on one worker). */
 int pyvm_deque_steal(pyvm_deque* d, void** out, int max, bool* lost);
-/* The owner's take: the same, without the fence a thief needs. */
+/* The owner's take of the oldest entry, or NULL (*lost as above), without
+ * the fence a thief needs. */
 void* pyvm_deque_take_own(pyvm_deque* d, bool* lost);
 /* Approximate number of entries (for idle checks and statistics). */
 int64_t pyvm_deque_size(pyvm_deque* d);

@@ -249,21 +249,26 @@ static void notify_work_hint(void) {
     notify_work();
 }
 
+/* (idle_mu) Takes w, listed as parked, off the idle list. */
+static void idle_remove(pyvm_worker* w) {
+    for (int i = 0; i < RT.nidle; i++)
+        if (RT.idle[i] == w->index) {
+            RT.idle[i] = RT.idle[--RT.nidle];
+            break;
+        }
+    w->in_idle = false;
+    /* relaxed: mirrors the list under idle_mu */
+    atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
+}
+
 /* Wakes w specifically (pinned work, stop). */
 static void wake_worker(pyvm_worker* w, bool popped_already) {
     if (!popped_already) {
         bool popped = false;
         pthread_mutex_lock(&RT.idle_mu);
         if (w->in_idle) {
-            for (int i = 0; i < RT.nidle; i++)
-                if (RT.idle[i] == w->index) {
-                    RT.idle[i] = RT.idle[--RT.nidle];
-                    break;
-                }
-            w->in_idle = false;
+            idle_remove(w);
             popped = true;
-            /* relaxed: mirrors the list under idle_mu */
-            atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
             /* relaxed: counted on the woken worker's behalf (see notify_work) */
             atomic_fetch_add_explicit(&RT.n_spinning, 1, memory_order_relaxed);
         }
@@ -727,14 +732,7 @@ static void park(pyvm_worker* w) {
     bool popped;
     pthread_mutex_lock(&RT.idle_mu);
     if (w->in_idle) {
-        for (int i = 0; i < RT.nidle; i++)
-            if (RT.idle[i] == w->index) {
-                RT.idle[i] = RT.idle[--RT.nidle];
-                break;
-            }
-        w->in_idle = false;
-        /* relaxed: mirrors the list under idle_mu */
-        atomic_fetch_sub_explicit(&RT.n_idle, 1, memory_order_relaxed);
+        idle_remove(w);
         popped = false;
     } else {
         popped = true;
