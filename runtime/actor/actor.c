@@ -192,13 +192,23 @@ int64_t pyvm_actor_live(void) {
     return atomic_load_explicit(&live, memory_order_acquire);
 }
 
-void pyvm_actor_kill_all(void) {
+int64_t pyvm_actor_records_carved(void) {
     pthread_mutex_lock(&directory_mu);
     int64_t n = carved;
     pthread_mutex_unlock(&directory_mu);
+    return n;
+}
+
+pyvm_actor* pyvm_actor_record(int64_t i) {
+    /* acquire: pairs with the release in carve_records (the chunk is mapped) */
+    pyvm_actor* chunk = atomic_load_explicit(&directory[i / RECORDS_PER_CHUNK], memory_order_acquire);
+    return &chunk[i % RECORDS_PER_CHUNK];
+}
+
+void pyvm_actor_kill_all(void) {
+    int64_t n = pyvm_actor_records_carved();
     for (int64_t i = 0; i < n; i++) {
-        pyvm_actor* chunk = atomic_load_explicit(&directory[i / RECORDS_PER_CHUNK], memory_order_acquire);
-        pyvm_actor* a = &chunk[i % RECORDS_PER_CHUNK];
+        pyvm_actor* a = pyvm_actor_record(i);
         /* relaxed: as in pyvm_actor_lookup, which makes the reference safe to take */
         pyvm_pid pid = atomic_load_explicit(&a->pid, memory_order_relaxed);
         if (pid && (a = pyvm_actor_lookup(pid))) {

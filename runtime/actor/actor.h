@@ -31,8 +31,16 @@ extern "C" {
  *   QUEUED    in exactly one run queue
  *   RUNNING   on a worker
  *   NOTIFIED  running, and woken meanwhile: it must not park, it re-checks its mailbox
- *   DEAD      gone; wakes are ignored */
-enum { PYVM_RS_WAITING = 0, PYVM_RS_QUEUED = 1, PYVM_RS_RUNNING = 2, PYVM_RS_NOTIFIED = 3, PYVM_RS_DEAD = 4 };
+ *   DEAD      gone; wakes are ignored
+ *   HIBERNATING  waiting, and a hibernation sweep (sched/hibernate.c) is saving its stack
+ *   HIB_WOKEN    hibernating, and woken meanwhile: the sweeper enqueues it when done */
+enum {
+    PYVM_RS_WAITING = 0, PYVM_RS_QUEUED = 1, PYVM_RS_RUNNING = 2, PYVM_RS_NOTIFIED = 3, PYVM_RS_DEAD = 4,
+    PYVM_RS_HIBERNATING = 5, PYVM_RS_HIB_WOKEN = 6
+};
+
+/* idle_mark: what the hibernation sweeps (sched/hibernate.c) know of an actor. */
+enum { PYVM_IDLE_RAN = 0, PYVM_IDLE_SEEN = 1, PYVM_IDLE_ASLEEP = 2 };
 
 /* Why an actor switched back to its scheduler. */
 enum { PYVM_SW_YIELD = 1, PYVM_SW_PARK = 2, PYVM_SW_EXIT = 3, PYVM_SW_OVERFLOW = 4 };
@@ -59,6 +67,9 @@ struct pyvm_actor {
     /* (owner) execution */
     pyvm_ctx ctx;
     pyvm_stack* stack;
+    void* hib_saved;              /* (owner) hibernating (sched/hibernate.c): the used top of its stack */
+    uint32_t hib_len;             /* (owner) bytes in hib_saved */
+    _Atomic uint8_t idle_mark;    /* hibernation sweeps: PYVM_IDLE_*, back to RAN whenever it runs */
     struct pyvm_worker* worker;   /* (owner) the worker running it, set at every switch in */
     void* heap;                   /* pyvm_heap* of runtime/heap, NULL without that module */
     pyvm_tstate tstate;
@@ -140,6 +151,10 @@ int64_t pyvm_actor_monitor_new(pyvm_actor* watcher, pyvm_actor* target);
 void pyvm_links_notify(pyvm_actor* a, const char* reason);
 /* Delivers an envelope to a (a message: no lock, dropped later if a is gone). */
 void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
+/* Every record ever carved is pyvm_actor_record(i) for 0 <= i < the count
+ * (records are type-stable: free ones stay readable, pid 0). */
+int64_t pyvm_actor_records_carved(void);
+pyvm_actor* pyvm_actor_record(int64_t i);
 /* Number of actors alive (exits are subtracted in batches, see sched.h). */
 int64_t pyvm_actor_live(void);
 /* n actors have ended (a worker's batched exits, sched.c): the live count drops. */

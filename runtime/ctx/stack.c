@@ -40,15 +40,20 @@ enum { SLAB_STACKS = 64, DEPOT_LIMIT = 4096, COLD_BATCH = 256, KEEP_BYTES = 64 <
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #endif
+#ifndef MADV_GUARD_REMOVE
+#define MADV_GUARD_REMOVE 103
+#endif
 
-typedef struct slab {
-    struct slab* next;
+typedef struct pyvm_stack_slab {
+    struct pyvm_stack_slab* next;
     char* base;
     size_t size;
     size_t guard, usable;             /* its geometry (pyvm_stack_configure may change between runs) */
     int carved;                       /* stacks handed out of it so far */
+    uint64_t dormant;                 /* (slab_mu) bit k: stacks[k] hibernates (empty, no guard) */
     pyvm_stack stacks[SLAB_STACKS];
 } slab;
+_Static_assert(SLAB_STACKS <= 64, "one bit of `dormant` per stack");
 
 static size_t usable_size = 1u << 20; /* 1 MiB of address space, committed as touched */
 static size_t guard_size = 64u << 10; /* 64 KiB: a big frame cannot jump over it into a neighbour */
@@ -112,6 +117,7 @@ static pyvm_stack* carve(void) {
     if (!install_guard(g, sl->guard))
         return NULL;
     pyvm_stack* s = &sl->stacks[sl->carved++];
+    s->slab = sl;
     s->guard_lo = g;
     s->lo = g + sl->guard;
     s->hi = s->lo + sl->usable;
@@ -194,6 +200,62 @@ static void make_cold(void* p) {
     pthread_mutex_unlock(&slab_mu);
     if (n)
         empty_batch(batch, n);
+}
+
+/* ---- hibernation ----
+ *
+ * A hibernating stack loses its pages and its guard, so that where every
+ * stack of a 2 MiB-aligned block sleeps, the block's page table can go too
+ * (Linux frees a page-table page that MADV_DONTNEED leaves empty, since 6.15,
+ * but only when the call covers the whole block, and a guard marker is an
+ * entry that keeps the table). Guards are removed one by one (a call over a
+ * whole run would walk every page-table entry of its stacks: 5 us a stack);
+ * pages go in one call per run of new sleepers, widened over dormant
+ * neighbours to the 2 MiB blocks around it. slab_mu is held meanwhile: a
+ * neighbour thawing must not write its stack back while a range covering it
+ * is being emptied. */
+
+enum { PT_BLOCK = 2 << 20 }; /* what one page-table page maps (x86-64, AArch64 with 4 KiB pages) */
+
+static int slot_of(const pyvm_stack* s) { return (int)(s - s->slab->stacks); }
+
+void pyvm_stack_hibernate(pyvm_stack** stacks, int n) {
+    if (n <= 0)
+        return;
+    qsort(stacks, (size_t)n, sizeof *stacks, by_address);
+    pthread_mutex_lock(&slab_mu);
+    for (int i = 0; i < n; i++) {
+        pyvm_stack* s = stacks[i];
+        s->slab->dormant |= 1ull << slot_of(s);
+        if (guard_regions == 1)
+            madvise(s->guard_lo, (size_t)(s->lo - s->guard_lo), MADV_GUARD_REMOVE);
+    }
+    for (int i = 0; i < n;) {
+        slab* sl = stacks[i]->slab;
+        int first = slot_of(stacks[i]), last = first;
+        for (i++; i < n && stacks[i]->slab == sl && slot_of(stacks[i]) == last + 1; i++)
+            last++;
+        uintptr_t block_lo = (uintptr_t)sl->stacks[first].guard_lo & ~(uintptr_t)(PT_BLOCK - 1);
+        uintptr_t block_hi = ((uintptr_t)sl->stacks[last].hi + PT_BLOCK - 1) & ~(uintptr_t)(PT_BLOCK - 1);
+        while (first > 0 && (sl->dormant >> (first - 1) & 1) && (uintptr_t)sl->stacks[first - 1].hi > block_lo)
+            first--;
+        while (last + 1 < sl->carved && (sl->dormant >> (last + 1) & 1) &&
+               (uintptr_t)sl->stacks[last + 1].guard_lo < block_hi)
+            last++;
+        char* lo = sl->stacks[first].guard_lo;
+        madvise(lo, (size_t)(sl->stacks[last].hi - lo), MADV_DONTNEED);
+    }
+    pthread_mutex_unlock(&slab_mu);
+}
+
+bool pyvm_stack_thaw(pyvm_stack* s) {
+    pthread_mutex_lock(&slab_mu); /* waits out a batch emptying a range over s */
+    s->slab->dormant &= ~(1ull << slot_of(s));
+    int regions = guard_regions;
+    pthread_mutex_unlock(&slab_mu);
+    /* Outside the lock (no batch covers s any more): two workers waking sleepers would
+     * otherwise queue on it for the system call. */
+    return regions != 1 || madvise(s->guard_lo, (size_t)(s->lo - s->guard_lo), MADV_GUARD_INSTALL) == 0;
 }
 
 static pyvm_depot depot = PYVM_DEPOT_INIT(DEPOT_LIMIT, make_cold);

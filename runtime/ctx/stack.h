@@ -14,6 +14,7 @@
 #ifndef PYVM_STACK_H
 #define PYVM_STACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ typedef struct pyvm_stack {
     struct pyvm_stack* next;  /* free-list link while pooled */
     char* low_water;          /* deepest stack pointer seen (switches, overflow); hi after a trim */
     int lives;                /* owners since the last trim */
+    struct pyvm_stack_slab* slab; /* the mapping it was carved from */
 } pyvm_stack;
 
 /* Records sp as reached by the owner (cheap: called at every switch). C99
@@ -45,6 +47,14 @@ pyvm_stack* pyvm_stack_acquire(void);
  * due), spilling to the global depot, or unmapped once that is full. A
  * worker's magazine goes to the depot when its thread ends. */
 void pyvm_stack_release(pyvm_stack* s);
+/* Hibernation (sched/hibernate.c): the owners of these stacks are parked
+ * and their used bytes saved elsewhere; every page goes back to the kernel,
+ * and so do the guards and page tables wherever neighbouring stacks all
+ * hibernate (the addresses stay reserved for the owners). */
+void pyvm_stack_hibernate(pyvm_stack** stacks, int n);
+/* Before a hibernated stack's owner runs again: its guard is back (false:
+ * the kernel refused, and the stack has no guard). */
+bool pyvm_stack_thaw(pyvm_stack* s);
 /* Flushes the caller's cache and unmaps every pooled stack (runtime shutdown). */
 void pyvm_stack_drain_pool(void);
 /* Stacks currently handed out (exact once the workers have ended, see

@@ -10,6 +10,7 @@
 #include "../ctx/stack.h"
 #include "sched.h"
 #include "stats.h"
+#include "hibernate.h"
 #include "timer.h"
 #include "tsan_fibers.h"
 #include "worker.h"
@@ -47,6 +48,8 @@ void pyvm_actors_config_init(pyvm_actors_config* cfg) {
     cfg->heap_max = 0;
     s = getenv("PYVM_STATS");
     cfg->stats = s && *s && strcmp(s, "0") != 0;
+    s = getenv("PYVM_HIBERNATE_MS");
+    cfg->hibernate_ms = s && *s ? (atoi(s) > 0 ? atoi(s) : -1) : 100;
 }
 
 static void init_worker(pyvm_worker* w, int i) {
@@ -87,6 +90,7 @@ int pyvm_actors_start(const pyvm_actors_config* cfg_in) {
     const char* red = getenv("PYVM_REDUCTIONS");
     RT.reductions = red && atoi(red) > 0 ? atoi(red) : 4000;
     pyvm_stack_configure(cfg.stack_size, 0);
+    pyvm_hibernate_reset(cfg.deterministic || cfg.hibernate_ms < 0 ? 0 : (cfg.hibernate_ms ? cfg.hibernate_ms : 100));
     pthread_mutex_init(&RT.inject_mu, NULL);
     pthread_mutex_init(&RT.idle_mu, NULL);
     pthread_mutex_init(&RT.live_mu, NULL);

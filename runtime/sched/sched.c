@@ -10,6 +10,7 @@
 
 #include "../ctx/stack.h"
 #include "deque.h"
+#include "hibernate.h"
 #include "stats.h"
 #include "timer.h"
 #include "worker.h"
@@ -346,10 +347,20 @@ void pyvm_sched_wake(pyvm_actor* a) {
             if (atomic_compare_exchange_weak_explicit(&a->run_state, &s, PYVM_RS_NOTIFIED, memory_order_acq_rel,
                                                       memory_order_acquire))
                 return;
+        } else if (s == PYVM_RS_HIBERNATING) {
+            /* acq_rel: the sweeper's failing CAS HIBERNATING->WAITING reads this with acquire and
+             * hands a, with our message push, to its next runner */
+            if (atomic_compare_exchange_weak_explicit(&a->run_state, &s, PYVM_RS_HIB_WOKEN, memory_order_acq_rel,
+                                                      memory_order_acquire))
+                return;
         } else {
             return; /* queued, already notified, or dead */
         }
     }
+}
+
+void pyvm_sched_enqueue_woken(pyvm_actor* a) {
+    enqueue(a, ENQ_WAKE);
 }
 
 /* ---- the actor side ---- */
@@ -477,6 +488,12 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         return;
     for (;;) {
         a->reductions = inherit ? w->slice_left : RT.reductions;
+        if (a->hib_saved)
+            pyvm_hibernate_thaw(w, a);
+        /* relaxed: a hint for the hibernation sweeps (hibernate.c) */
+        if (atomic_load_explicit(&a->idle_mark, memory_order_relaxed) != PYVM_IDLE_RAN)
+            /* relaxed: as above */
+            atomic_store_explicit(&a->idle_mark, PYVM_IDLE_RAN, memory_order_relaxed);
         w->current = a;
         a->worker = w;
         set_current(a);
@@ -716,6 +733,8 @@ static void park(pyvm_worker* w) {
         /* acquire: as above */
         while (!w->wake && !atomic_load_explicit(&RT.stopping, memory_order_acquire)) {
             int64_t next = RT.det ? INT64_MAX : pyvm_timer_next();
+            if (!RT.det && pyvm_hibernate_next() < next)
+                next = pyvm_hibernate_next();
             if (next == INT64_MAX) {
                 pthread_cond_wait(&w->cv, &w->mu);
                 continue;
@@ -798,7 +817,7 @@ void* pyvm_sched_worker_main(void* arg) {
             continue;
         }
         flush_exits(w); /* out of work: the live count must be exact before we idle */
-        if (!RT.det && spin(w))
+        if (!RT.det && (spin(w) || pyvm_hibernate_idle(w)))
             continue;
         park(w);
     }

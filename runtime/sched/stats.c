@@ -94,7 +94,7 @@ void pyvm_stats_set_memory(size_t heap_initial, size_t heap_max, int heap_module
     mem_heap_module = heap_module;
 }
 
-static int64_t total(int stat) {
+int64_t pyvm_stats_sum(int stat) {
     int64_t s = 0;
     int n = blocks ? nblocks + 1 : 0;
     for (int i = 0; i < n; i++)
@@ -108,18 +108,20 @@ static int64_t total(int stat) {
 void pyvm_stats_get(pyvm_actor_stats* out) {
     memset(out, 0, sizeof *out);
     out->workers = nblocks;
-    out->spawned = total(PYVM_STAT_SPAWNED);
-    out->exited = total(PYVM_STAT_EXITED);
-    out->crashed = total(PYVM_STAT_CRASHED);
-    out->restarted = total(PYVM_STAT_RESTARTED);
-    out->sent = total(PYVM_STAT_SENT);
-    out->received = total(PYVM_STAT_RECEIVED);
-    out->dropped = total(PYVM_STAT_DROPPED);
-    out->discarded = total(PYVM_STAT_DISCARDED);
-    out->switches = total(PYVM_STAT_SWITCHES);
-    out->steals = total(PYVM_STAT_STEALS);
-    out->parks = total(PYVM_STAT_PARKS);
-    out->gc_runs = total(PYVM_STAT_GC_RUNS);
+    out->spawned = pyvm_stats_sum(PYVM_STAT_SPAWNED);
+    out->exited = pyvm_stats_sum(PYVM_STAT_EXITED);
+    out->crashed = pyvm_stats_sum(PYVM_STAT_CRASHED);
+    out->restarted = pyvm_stats_sum(PYVM_STAT_RESTARTED);
+    out->sent = pyvm_stats_sum(PYVM_STAT_SENT);
+    out->received = pyvm_stats_sum(PYVM_STAT_RECEIVED);
+    out->dropped = pyvm_stats_sum(PYVM_STAT_DROPPED);
+    out->discarded = pyvm_stats_sum(PYVM_STAT_DISCARDED);
+    out->switches = pyvm_stats_sum(PYVM_STAT_SWITCHES);
+    out->steals = pyvm_stats_sum(PYVM_STAT_STEALS);
+    out->parks = pyvm_stats_sum(PYVM_STAT_PARKS);
+    out->gc_runs = pyvm_stats_sum(PYVM_STAT_GC_RUNS);
+    out->hibernated = pyvm_stats_sum(PYVM_STAT_HIBERNATED);
+    out->thawed = pyvm_stats_sum(PYVM_STAT_THAWED);
     int n = blocks ? nblocks + 1 : 0;
     int64_t hist[PYVM_STAT_HIST] = {0};
     for (int i = 0; i < n; i++) {
@@ -182,10 +184,11 @@ void pyvm_stats_print(void) {
             "  Green Threads: %lld spawned, %lld exited, %lld restarted\n"
             "  Messages: %lld sent, %lld received\n"
             "  Scheduling: %lld context switches, %lld steals, %lld parks\n"
+            "  Hibernation: %lld idle stacks given back, %lld woken again\n"
             "  Memory: Isolated heaps (%s default, max %s)%s\n"
             "  GC: Per-thread, %lld runs, pause p50 %.2f ms, max %.2f ms\n",
             (long long)s.workers, (long long)s.spawned, (long long)s.exited, (long long)s.restarted,
             (long long)s.sent, (long long)s.received, (long long)s.switches, (long long)s.steals,
-            (long long)s.parks, init, max, mem_heap_module ? "" : " [heap module absent: shared bump allocator]",
+            (long long)s.parks, (long long)s.hibernated, (long long)s.thawed, init, max, mem_heap_module ? "" : " [heap module absent: shared bump allocator]",
             (long long)s.gc_runs, (double)s.gc_pause_p50_ns / 1e6, (double)s.gc_pause_max_ns / 1e6);
 }

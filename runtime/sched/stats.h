@@ -21,7 +21,7 @@ enum pyvm_stat {
     PYVM_STAT_SPAWNED, PYVM_STAT_EXITED, PYVM_STAT_CRASHED, PYVM_STAT_RESTARTED,
     PYVM_STAT_SENT, PYVM_STAT_RECEIVED, PYVM_STAT_DROPPED, PYVM_STAT_DISCARDED,
     PYVM_STAT_SWITCHES, PYVM_STAT_STEALS, PYVM_STAT_PARKS,
-    PYVM_STAT_GC_RUNS, PYVM_STAT_GC_MAX_NS,
+    PYVM_STAT_GC_RUNS, PYVM_STAT_GC_MAX_NS, PYVM_STAT_HIBERNATED, PYVM_STAT_THAWED,
     PYVM_STAT_COUNT
 };
 
@@ -47,6 +47,8 @@ inline void pyvm_stats_add_to(pyvm_stats_block* b, int stat, int64_t n) {
         atomic_store_explicit(&b->c[stat], atomic_load_explicit(&b->c[stat], memory_order_relaxed) + n,
                               memory_order_relaxed);
 }
+/* The sum over every block (a snapshot). */
+int64_t pyvm_stats_sum(int stat);
 /* The heap module's GC hook. */
 void pyvm_stats_gc(void* heap, uint64_t pause_ns);
 /* Configuration echoed by pyvm_stats_print. */

@@ -94,6 +94,8 @@ void pyvm_sched_set_worker(pyvm_worker* w);
 void* pyvm_sched_worker_main(void* w);
 /* From the SIGSEGV handler: abandon the current actor (stack overflow). */
 _Noreturn void pyvm_sched_overflow_switch(pyvm_worker* w, pyvm_actor* a);
+/* (scheduler side) Enqueues a woken actor its caller owns (run_state QUEUED). */
+void pyvm_sched_enqueue_woken(pyvm_actor* a);
 /* Wakes every parked worker (stop, deadlock checks). */
 void pyvm_sched_wake_all(void);
 /* Overflow handling: process-wide handler, per-thread alternate stack. */

@@ -2,7 +2,7 @@
 programs in runtime/tests/actors/, each a list of named cases run one per pytest test:
 
     test_ctx.c         the context switch alone, on the host and (qemu-user) aarch64, riscv64, armv7
-    test_sched.c       spawn/exit, yield, ping-pong, stealing, parking, fairness, deterministic mode
+    test_sched.c       spawn/exit, yield, ping-pong, stealing, parking, hibernation, fairness, deterministic mode
     test_mailbox.c     per-sender FIFO under 4 producers, selective receive, timeouts, copies, registry
     test_failure.c     crash isolation (raise, stack overflow, heap exhaustion, exit, kill), links, monitors
     test_supervisor.c  OTP supervisor semantics, event traces compared in deterministic mode
@@ -46,6 +46,7 @@ CASES: dict[tuple[str, str], tuple[int, int]] = {
     ("test_sched", "pingpong"): (20000, 1000000),
     ("test_sched", "stealing"): (2000, 20000),
     ("test_sched", "parking"): (0, 0),
+    ("test_sched", "hibernation"): (2000, 20000),
     ("test_sched", "fairness"): (2000, 20000),
     ("test_sched", "deterministic"): (0, 0),
     ("test_sched", "timeouts"): (0, 0),
@@ -66,7 +67,7 @@ CASES: dict[tuple[str, str], tuple[int, int]] = {
     ("test_stress", "chaos"): (200, 1000),
 }
 # Under a sanitizer the fast sizes shrink further (10x slower code, 2 cores).
-SANITIZED_SIZE = {"spawn_exit": 2000, "yield": 20000, "pingpong": 5000, "stealing": 400, "fairness": 500,
+SANITIZED_SIZE = {"spawn_exit": 2000, "yield": 20000, "pingpong": 5000, "stealing": 400, "fairness": 500, "hibernation": 200,
                   "fifo": 40000, "mass_crash": 60, "waves": 2000, "chaos": 100}
 SAN_ENV = {
     "address": {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0",

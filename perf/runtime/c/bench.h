@@ -122,6 +122,28 @@ static inline long rss_bytes(void) {
     return resident * sysconf(_SC_PAGESIZE);
 }
 
+/* A field of /proc/self/status in bytes ("VmPTE:" ...), 0 if unknown. */
+static inline long status_bytes(const char* key) {
+    FILE* f = fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    long kb = 0;
+    size_t k = strlen(key);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, k) == 0)
+            kb = strtol(line + k, NULL, 10);
+    fclose(f);
+    return kb * 1024;
+}
+
+/* The memory a process holds: resident pages plus the page tables mapping
+ * them (VmPTE), which RSS leaves out although they are memory too (a stack
+ * per megabyte of address space costs a 4 KiB page-table page per two). */
+static inline long memory_bytes(void) {
+    return rss_bytes() + status_bytes("VmPTE:");
+}
+
 /* Peak resident set size in bytes (VmHWM of /proc/self/status), 0 if unknown. */
 static inline long peak_rss_bytes(void) {
     FILE* f = fopen("/proc/self/status", "r");

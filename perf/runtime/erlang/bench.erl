@@ -2,7 +2,7 @@
 %% arguments and `metric <name> <value> <unit>` lines, exactly like the C
 %% benchmarks (perf/runtime/c/bench.h) and the Go ones.
 -module(bench).
--export([int/3, str/3, metric/3, fail/1, now/0, samples/3, rss/0, peak_rss/0, wait_processes/1, done/0]).
+-export([int/3, str/3, metric/3, fail/1, now/0, samples/3, rss/0, memory/0, peak_rss/0, wait_processes/1, done/0]).
 
 int(Args, Key, Default) ->
     case str(Args, Key, undefined) of
@@ -48,12 +48,18 @@ rss() ->
         _ -> 0
     end.
 
-peak_rss() ->
+peak_rss() -> status_bytes("VmHWM:").
+
+%% What the emulator holds: resident pages plus the page tables mapping them (VmPTE).
+memory() -> rss() + status_bytes("VmPTE:").
+
+%% A field of /proc/self/status in bytes, 0 if unknown.
+status_bytes(Key) ->
     case file:read_file("/proc/self/status") of
         {ok, Data} ->
             Lines = string:lexemes(binary_to_list(Data), "\n"),
-            case [L || L <- Lines, lists:prefix("VmHWM:", L)] of
-                [L | _] -> [Kb | _] = string:lexemes(lists:nthtail(6, L), " \tk"),
+            case [L || L <- Lines, lists:prefix(Key, L)] of
+                [L | _] -> [Kb | _] = string:lexemes(lists:nthtail(length(Key), L), " \tk"),
                            list_to_integer(Kb) * 1024;
                 [] -> 0
             end;

@@ -60,11 +60,13 @@ typedef struct pyvm_actors_config {
     size_t heap_initial;     /* per-actor heap; 0: the heap module's default (PYVM_HEAP_SIZE, 2 MiB) */
     size_t heap_max;         /* per-actor limit, MemoryError beyond; 0: PYVM_HEAP_MAX or unlimited */
     bool stats;              /* print the counters at pyvm_actors_stop (PYVM_STATS=1) */
+    int hibernate_ms;        /* an actor parked this long (to twice as long) gives its stack pages back
+                              * until it wakes; default 100 (PYVM_HIBERNATE_MS), negative: never */
 } pyvm_actors_config;
 
 /* Defaults, then the environment: PYVM_WORKERS=N, PYVM_DETERMINISTIC=SEED,
  * PYVM_STACK_SIZE (bytes, K/M/G suffix), PYVM_STATS=1, PYVM_REDUCTIONS=N
- * (time slice, default 4000). Heap sizes are the heap module's
+ * (time slice, default 4000), PYVM_HIBERNATE_MS=N (0: never). Heap sizes are the heap module's
  * (PYVM_HEAP_SIZE, PYVM_HEAP_MAX). */
 void pyvm_actors_config_init(pyvm_actors_config* cfg);
 /* Starts the workers (cfg NULL: pyvm_actors_config_init's). Returns 0, or -1
@@ -175,6 +177,7 @@ typedef struct pyvm_actor_stats {
     int64_t switches, steals, parks;
     int64_t gc_runs, gc_pause_p50_ns, gc_pause_max_ns;
     int64_t stacks_in_use, stacks_mapped, heaps_live, actors_live;
+    int64_t hibernated, thawed;  /* stacks of long-idle actors given back to the kernel / restored at a wake */
 } pyvm_actor_stats;
 /* A snapshot (exact once the workers are stopped). */
 void pyvm_stats_get(pyvm_actor_stats* out);

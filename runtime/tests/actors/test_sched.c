@@ -200,6 +200,105 @@ static void t_parking(long n) {
     CHECK_EQ(atomic_load(&ran), 1);
 }
 
+/* ---- hibernation: idle stacks go back to the kernel and come back intact ----
+ *
+ * Actors park in receive below a chain of frames (0..39 deep, so some span
+ * pages) full of known words and pointers into themselves. Once every
+ * actor has hibernated, messages wake them in waves while sweeps (every
+ * millisecond here) keep putting them back to sleep, some caught halfway
+ * (a wake during a sweep); each frame is checked after every wake. */
+
+enum { HIB_WORDS = 32, HIB_ROUNDS = 4 };
+static atomic_long hib_parked, hib_ok;
+
+static uint64_t hib_word(long seed, long depth, int i) {
+    return (uint64_t)seed * 0x9E3779B97F4A7C15ull + (uint64_t)(depth * HIB_WORDS + i);
+}
+
+static long hib_frame(long depth, long seed) {
+    volatile uint64_t local[HIB_WORDS];
+    for (int i = 0; i < HIB_WORDS; i++)
+        local[i] = hib_word(seed, depth, i);
+    volatile uint64_t* volatile inside = &local[depth % HIB_WORDS]; /* a pointer into this stack */
+    long got = 0;
+    if (depth > 0) {
+        got = hib_frame(depth - 1, seed);
+    } else {
+        atomic_fetch_add(&hib_parked, 1);
+        for (int r = 0; r < HIB_ROUNDS; r++) {
+            const pyvm_type* t;
+            pyvm_slot v;
+            pyvm_mailbox_receive(&t, &v, -1);
+            got += (long)v;
+        }
+    }
+    for (int i = 0; i < HIB_WORDS; i++)
+        CHECK_EQ(local[i], hib_word(seed, depth, i));
+    CHECK(inside == &local[depth % HIB_WORDS]);
+    CHECK_EQ(*inside, hib_word(seed, depth, (int)(depth % HIB_WORDS)));
+    return got;
+}
+
+static void hibernator(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    long i = (long)arg;
+    if (hib_frame(i % 40, i) == (long)HIB_ROUNDS * (i + 1))
+        atomic_fetch_add(&hib_ok, 1);
+}
+
+static int64_t hibernated_now(void) {
+    pyvm_actor_stats s;
+    pyvm_stats_get(&s);
+    return s.hibernated;
+}
+
+static void t_hibernation(long n) {
+    const char* san = getenv("PYVM_TEST_SANITIZER");
+    if (san && strcmp(san, "thread") == 0 && n > 200)
+        n = 200; /* TSan: at most PYVM_TSAN_FIBERS (256) actors may be suspended at once */
+    atomic_store(&hib_parked, 0);
+    atomic_store(&hib_ok, 0);
+    pyvm_actors_config c = config(2, -1);
+    c.hibernate_ms = 1;
+    CHECK_EQ(pyvm_actors_start(&c), 0);
+    pyvm_pid* pids = malloc((size_t)n * sizeof *pids);
+    for (long i = 0; i < n; i++)
+        pids[i] = pyvm_actor_spawn(hibernator, NULL, (pyvm_slot)i);
+    double t0 = now_s();
+    while ((atomic_load(&hib_parked) < n || hibernated_now() < n) && now_s() - t0 < 60)
+        usleep(1000);
+    CHECK_EQ(atomic_load(&hib_parked), n);
+    CHECK(hibernated_now() >= n);
+    printf("  %ld actors parked and hibernated after %.0f ms\n", n, (now_s() - t0) * 1e3);
+    /* Each round wakes every actor once, in a random order, slowly enough for sweeps to run
+     * meanwhile: some messages reach an actor while a sweep is saving its stack. */
+    long* order = malloc((size_t)n * sizeof *order);
+    uint64_t rng = 12345;
+    for (int r = 0; r < HIB_ROUNDS; r++) {
+        for (long i = 0; i < n; i++)
+            order[i] = i;
+        for (long i = n - 1; i > 0; i--) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            long j = (long)(rng % (uint64_t)(i + 1)), x = order[i];
+            order[i] = order[j], order[j] = x;
+        }
+        for (long i = 0; i < n; i++) {
+            pyvm_mailbox_send(pids[order[i]], &pyvm_type_int, (pyvm_slot)(order[i] + 1));
+            if (i % 8 == 0)
+                usleep(20);
+        }
+    }
+    free(order);
+    finish_runtime();
+    free(pids);
+    CHECK_EQ(atomic_load(&hib_ok), n);
+    pyvm_actor_stats s;
+    pyvm_stats_get(&s);
+    printf("  %lld hibernations, %lld wakes from hibernation\n", (long long)s.hibernated, (long long)s.thawed);
+    CHECK_EQ(s.thawed, s.hibernated); /* every sleeper was woken before it ended */
+    CHECK(s.hibernated >= n);
+}
+
 /* ---- fairness: a busy loop cannot starve a ping-pong pair ---- */
 
 static atomic_int stop_busy;
@@ -388,6 +487,7 @@ int main(int argc, char** argv) {
         {"pingpong", t_pingpong, 100000},
         {"stealing", t_stealing, 2000},
         {"parking", t_parking, 0},
+        {"hibernation", t_hibernation, 2000},
         {"fairness", t_fairness, 2000},
         {"deterministic", t_deterministic, 0},
         {"timeouts", t_timeouts, 0},

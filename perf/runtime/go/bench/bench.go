@@ -85,6 +85,27 @@ func RSS() int64 {
 	return pages * int64(os.Getpagesize())
 }
 
+// statusBytes is a field of /proc/self/status ("VmPTE:" ...) in bytes, 0 if unknown.
+func statusBytes(key string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, key) {
+			f := strings.Fields(line[len(key):])
+			kb, _ := strconv.ParseInt(f[0], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// Memory is what the process holds: resident pages plus the page tables mapping them (VmPTE).
+func Memory() int64 {
+	return RSS() + statusBytes("VmPTE:")
+}
+
 // PeakRSS is VmHWM of /proc/self/status in bytes.
 func PeakRSS() int64 {
 	data, err := os.ReadFile("/proc/self/status")

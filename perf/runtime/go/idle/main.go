@@ -1,6 +1,7 @@
 // 6./7. memory per idle goroutine, and a million alive at once: n goroutines
-// each blocked in a channel receive; RSS delta / n once all are blocked, then
-// all released. Same metrics as perf/runtime/c/idle.c.
+// each blocked in a channel receive; memory (RSS + page tables) delta / n 50 ms
+// after all are blocked and after `settle` ms, then all released. Same metrics
+// as perf/runtime/c/idle.c.
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 func main() {
 	n := bench.Int("n", 100000)
 	name := bench.Str("name", "idle")
+	settle := bench.Int("settle", 1000)
 	if w := bench.Int("workers", 0); w > 0 {
 		runtime.GOMAXPROCS(w)
 	}
@@ -24,7 +26,7 @@ func main() {
 	var wg sync.WaitGroup
 	release := make(chan struct{})
 	wg.Add(n)
-	rss0 := bench.RSS()
+	rss0 := bench.Memory()
 	t0 := bench.Now()
 	go func() {
 		for i := 0; i < n; i++ {
@@ -40,12 +42,18 @@ func main() {
 	}
 	t1 := bench.Now()
 	time.Sleep(50 * time.Millisecond)
-	rss1 := bench.RSS()
+	parked1 := bench.Memory()
+	if settle > 50 {
+		time.Sleep(time.Duration(settle-50) * time.Millisecond)
+	}
+	rss1 := bench.Memory()
 	t2 := bench.Now()
 	close(release)
 	wg.Wait()
 	t3 := bench.Now()
-	fmt.Printf("%d goroutines blocked in receive; RSS %.1f MB -> %.1f MB\n", n, float64(rss0)/1e6, float64(rss1)/1e6)
+	fmt.Printf("%d goroutines blocked in receive; memory (RSS + page tables) %.1f MB -> %.1f MB after 50 ms, %.1f MB after %d ms\n",
+		n, float64(rss0)/1e6, float64(parked1)/1e6, float64(rss1)/1e6, settle)
+	bench.Metric(name+"_parked_bytes_per_actor", float64(parked1-rss0)/float64(n), "B")
 	bench.Metric(name+"_bytes_per_actor", float64(rss1-rss0)/float64(n), "B")
 	bench.Metric(name+"_spawn_ns", float64(t1-t0)/float64(n), "ns")
 	bench.Metric(name+"_release_ns", float64(t3-t2)/float64(n), "ns")
