@@ -233,29 +233,15 @@ void pyvm_actor_unlock(pyvm_actor* a) {
 
 /* ---- spawn ---- */
 
-static char* put_decimal(char* out, uint64_t v) {
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *out++ = digits[--n];
-    return out;
-}
-
-/* "Actor <pid 0.N> crashed:", or <pid 0.N.G> as pids print (core/value.c);
- * by hand: snprintf alone took a tenth of spawn + exit. */
-static void format_banner(char* out, pyvm_pid pid) {
-    static const char head[] = "Actor <pid 0.", tail[] = "> crashed:";
-    memcpy(out, head, sizeof head - 1);
-    out = put_decimal(out + sizeof head - 1, pid & 0xffffffffu);
-    if (pid >> 32) {
-        *out++ = '.';
-        out = put_decimal(out, pid >> 32);
-    }
-    memcpy(out, tail, sizeof tail);
+/* "Actor <pid 0.N> crashed:", or <pid 0.N.G> as pids print (core/value.c).
+ * Only a crash report needs it: formatting it at every spawn was a twentieth
+ * of spawn + exit. */
+void pyvm_actor_banner(char* out, size_t n, const void* who) {
+    pyvm_pid pid = ((const pyvm_actor*)who)->pid;
+    if (pid >> 32)
+        snprintf(out, n, "Actor <pid 0.%u.%u> crashed:", (unsigned)(pid & 0xffffffffu), (unsigned)(pid >> 32));
+    else
+        snprintf(out, n, "Actor <pid 0.%u> crashed:", (unsigned)pid);
 }
 
 pyvm_pid pyvm_actor_spawn(pyvm_actor_fn fn, const pyvm_type* arg_type, pyvm_slot arg) {
@@ -280,10 +266,13 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     static const pyvm_spawn_opts none;
     if (!opts)
         opts = &none;
-    pyvm_sched_external(1);
+    pyvm_actor* parent = pyvm_actor_current(); /* once: every thread-local lookup counts here */
+    if (!parent)
+        pyvm_sched_external(1);
     pyvm_actor* a = record_new();
     if (!a) {
-        pyvm_sched_external(-1);
+        if (!parent)
+            pyvm_sched_external(-1);
         pyvm_message_free(start);
         pyvm_raise(PYVM_EXC_MEMORY, NULL);
     }
@@ -304,12 +293,10 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     a->heap_max = opts->heap_max ? opts->heap_max : pyvm_sched_heap_max();
     a->deadline = INT64_MAX;
     a->timer_idx = -1;
-    format_banner(a->banner, a->pid);
     /* relaxed: a counter; pyvm_actors_wait re-reads it under live_mu after a broadcast */
     atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
     /* release: from here a lookup may take a reference, and must see the record complete */
     atomic_store_explicit(&a->refs, 1, memory_order_release);
-    pyvm_actor* parent = pyvm_actor_current();
     if (parent && opts->link)
         pyvm_actor_link_new(parent, a);
     if (parent && opts->monitor) {
@@ -320,7 +307,8 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     pyvm_stats_add(PYVM_STAT_SPAWNED, 1);
     pyvm_pid pid = a->pid;
     pyvm_sched_spawned(a); /* from here on a may run, and even be gone */
-    pyvm_sched_external(-1);
+    if (!parent)
+        pyvm_sched_external(-1);
     return pid;
 }
 
@@ -350,7 +338,7 @@ void pyvm_actor_entry(void* p) {
     pyvm_actor* a = p;
     pyvm_sched_fiber_entered(a);
     pyvm_handler h;
-    pyvm_try_enter_report(&h, a->banner);
+    pyvm_try_enter_report_by(&h, pyvm_actor_banner, a);
     a->root_handler = &h;
     int r = setjmp(h.env);
     if (r == 0) {
@@ -533,23 +521,27 @@ void pyvm_actor_finish(pyvm_actor* a, int worker_index) {
         pyvm_registry_forget(a);
         pyvm_links_notify(a, reason);
     }
-    pyvm_timer_cancel(a);
+    if (a->timer_armed)
+        pyvm_timer_cancel(a);
     pyvm_sched_heap_free(a->heap);
     a->heap = NULL;
     if (a->stack) {
         pyvm_stack_release(a->stack);
         a->stack = NULL;
     }
-    pyvm_sched_fiber_destroy(a);
+    if (a->tsan_fiber)
+        pyvm_sched_fiber_destroy(a);
     free_inbox(a);
-    pyvm_message_free(a->start_arg);
-    a->start_arg = NULL;
+    /* The record is zeroed when the last reference goes (destroy), so what is freed here need
+     * not be cleared; most actors have none of it, hence the tests before the calls. */
+    if (a->start_arg)
+        pyvm_message_free(a->start_arg);
     if (a->arg_free)
         a->arg_free(pyvm_slot_to_ptr(a->raw_arg));
-    free(a->tstate.exc_message);
-    a->tstate.exc_message = NULL;
-    free(a->exit_reason);
-    a->exit_reason = NULL;
+    if (a->tstate.exc_message)
+        free(a->tstate.exc_message);
+    if (a->exit_reason)
+        free(a->exit_reason);
     if (a->send_cache) {
         pyvm_actor_unref(a->send_cache);
         a->send_cache = NULL;

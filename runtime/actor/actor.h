@@ -85,7 +85,6 @@ struct pyvm_actor {
     void (*arg_free)(void*);
     size_t heap_initial, heap_max;
     char* exit_reason;            /* malloc'd, set when it ends */
-    char banner[48];              /* "Actor <pid 0.N> crashed:" */
     void* asan_fake_stack;        /* sanitizer fiber bookkeeping */
     void* tsan_fiber;
 
@@ -132,6 +131,8 @@ void pyvm_actor_ref(pyvm_actor* a);
 void pyvm_actor_unref(pyvm_actor* a);
 void pyvm_actor_lock(pyvm_actor* a);
 void pyvm_actor_unlock(pyvm_actor* a);
+/* "Actor <pid 0.N> crashed:" for the actor `who` (a pyvm_actor*), made when a crash is reported. */
+void pyvm_actor_banner(char* out, size_t n, const void* who);
 /* The green thread's first function (runs on the actor's stack). */
 void pyvm_actor_entry(void* actor);
 /* Scheduler side, after the actor switched out for the last time: deliver

@@ -72,6 +72,8 @@ typedef struct pyvm_handler {
     int mode;            /* internal: what a raise does with this handler */
     jmp_buf env;
     const char* banner;  /* pyvm_try_enter_report: the line written before the traceback */
+    void (*banner_fn)(char* out, size_t n, const void* who); /* or made by this, only when needed */
+    const void* banner_who;
 } pyvm_handler;
 
 /* Per-thread runtime state. The actor runtime will keep one per green
@@ -151,6 +153,10 @@ void pyvm_try_leave(pyvm_handler* h);
  * pyvm_exit (status in pyvm_tstate.exit_status). A handler pushed later
  * (pyvm_try_enter, pyvm_rt_protect) still catches raises first. */
 void pyvm_try_enter_report(pyvm_handler* h, const char* banner);
+/* The same with the banner written by fn(out, n, who) when a report is due:
+ * an actor's "Actor <pid ...> crashed:" costs nothing unless it crashes. */
+void pyvm_try_enter_report_by(pyvm_handler* h, void (*fn)(char* out, size_t n, const void* who),
+                              const void* who);
 /* Writes `banner` (if not NULL) and a traceback of the frames from `top`
  * down, then `Name: message`, to stderr in one write; stdout is flushed first. */
 void pyvm_write_traceback(const char* banner, pyvm_frame* top, int kind, const char* msg);

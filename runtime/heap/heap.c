@@ -1585,8 +1585,10 @@ void pyvm_heap_free(pyvm_heap* h) {
         free_large(h, h->large);
     while (h->chunks)
         release_chunk(h, h->chunks);
-    free(h->map);
-    free(h->mstack);
+    if (h->map) /* an actor that never allocated has neither: two calls saved per exit */
+        free(h->map);
+    if (h->mstack)
+        free(h->mstack);
     pyvm_mag_put(records(), &record_depot, h);
 }
 

@@ -514,7 +514,9 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         if (reason != PYVM_SW_YIELD && reason != PYVM_SW_PARK) {
             pyvm_sched_heap_enter(NULL);
             if (reason == PYVM_SW_OVERFLOW) {
-                pyvm_write_traceback(a->banner, a->tstate.top, PYVM_EXC_RECURSION,
+                char banner[96];
+                pyvm_actor_banner(banner, sizeof banner, a);
+                pyvm_write_traceback(banner, a->tstate.top, PYVM_EXC_RECURSION,
                                      "maximum recursion depth exceeded");
                 free(a->exit_reason);
                 a->exit_reason = strdup("RecursionError: maximum recursion depth exceeded");
