@@ -28,7 +28,7 @@
 pyvm_rt pyvm_rt_state;
 #define RT pyvm_rt_state
 
-enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61, STEAL_MAX = 8 };
+enum { SPIN_NS = 50 * 1000, GLOBAL_QUEUE_EVERY = 61, STEAL_MAX = 8, DIRECT_HEADROOM = 32 << 10 };
 
 static _Thread_local pyvm_worker* tls_worker;
 static _Thread_local pyvm_actor* tls_actor;
@@ -79,13 +79,20 @@ static void switch_to_actor(pyvm_worker* w, pyvm_actor* a) {
 #endif
 }
 
+static void after_handoff(pyvm_worker* w);
+
 void pyvm_sched_fiber_entered(pyvm_actor* a) {
+    pyvm_worker* w = a->worker; /* whoever switched a in set it */
 #ifdef PYVM_ASAN
-    pyvm_worker* w = pyvm_sched_worker();
-    __sanitizer_finish_switch_fiber(a->asan_fake_stack, &w->stack_bottom, &w->stack_size);
-#else
-    (void)a;
+    if (w->direct) { /* from another actor's stack: the worker's stack bounds are not what we left */
+        w->direct = false;
+        __sanitizer_finish_switch_fiber(a->asan_fake_stack, NULL, NULL);
+    } else {
+        __sanitizer_finish_switch_fiber(a->asan_fake_stack, &w->stack_bottom, &w->stack_size);
+    }
 #endif
+    if (w->handoff)
+        after_handoff(w);
 }
 
 void pyvm_sched_fiber_destroy(pyvm_actor* a) {
@@ -98,10 +105,15 @@ void pyvm_sched_fiber_destroy(pyvm_actor* a) {
     a->tsan_fiber = NULL;
 }
 
-/* Actor side: back to the scheduler of whatever worker runs us now. */
+static bool switch_direct(pyvm_actor* a, int reason);
+
+/* Actor side: to the next actor directly (yield, park), else back to the
+ * scheduler of whatever worker runs us now. */
 static void switch_out(pyvm_actor* a, int reason) {
     a->switch_reason = reason;
     pyvm_stack_note_sp(a->stack, __builtin_frame_address(0));
+    if (reason <= PYVM_SW_PARK && switch_direct(a, reason))
+        return;
     pyvm_worker* w = a->worker; /* the one that switched a in: no thread-local lookup */
 #ifdef PYVM_ASAN
     __sanitizer_start_switch_fiber(reason == PYVM_SW_EXIT ? NULL : &a->asan_fake_stack, w->stack_bottom,
@@ -472,52 +484,138 @@ static void requeue(pyvm_worker* w, pyvm_actor* a) {
     }
 }
 
-/* Runs a, then whatever this worker picks next after a yield or a park, until
- * an actor ends or nothing is left to chain.
- *
- * Chaining saves half the heap bookkeeping of a switch: the next actor is
- * picked while the previous one's heap is still current, and the heap goes
- * straight from one to the other. The previous actor is handed to others
- * (requeued, or parked, where a waker may enqueue it anywhere) only after its
- * heap stopped being current here, as pyvm_heap_set_current requires. */
-static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
+/* Makes a, owned by the caller (RUNNING or NOTIFIED), w's running actor:
+ * its stack back if it hibernates, its slice, its thread-local state and
+ * heap. Runs on whatever stack w's thread is on (the loop's, or the previous
+ * actor's in a direct switch). */
+static void enter_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
+    if (a->hib_saved)
+        pyvm_hibernate_thaw(w, a);
+    /* relaxed: a hint for the hibernation sweeps (hibernate.c) */
+    if (atomic_load_explicit(&a->idle_mark, memory_order_relaxed) != PYVM_IDLE_RAN)
+        /* relaxed: as above */
+        atomic_store_explicit(&a->idle_mark, PYVM_IDLE_RAN, memory_order_relaxed);
+    a->reductions = inherit ? w->slice_left : RT.reductions;
+    w->current = a;
+    a->worker = w;
+    set_current(a);
+    set_tstate(&a->tstate);
+    pyvm_sched_heap_enter(a->heap);
+}
+
+/* The running actor a has stopped running on w (its heap stays current
+ * until the next one enters). */
+static void leave_actor(pyvm_worker* w, pyvm_actor* a) {
+    set_tstate(w->own_tstate);
+    set_current(NULL);
+    w->current = NULL;
+    w->slice_left = a->reductions;
+    pyvm_stats_add_to(w->stats, PYVM_STAT_SWITCHES, 1);
+    if (a->sent | a->received) {
+        pyvm_stats_add_to(w->stats, PYVM_STAT_SENT, a->sent);
+        pyvm_stats_add_to(w->stats, PYVM_STAT_RECEIVED, a->received);
+        a->sent = a->received = 0;
+    }
+}
+
+/* Takes a queued actor for w: RUNNING, started (false: it could not start,
+ * and was dealt with: finished with a MemoryError, or under TSan queued to
+ * wait for a fiber). */
+static bool take_actor(pyvm_worker* w, pyvm_actor* a) {
     /* relaxed: we own a through the queue hand-off (the take's CAS or a mutex); wakers only
      * ever change this word with read-modify-writes, which see the latest value anyway */
     atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
-    if (!a->started && !start_actor(w, a))
+    return a->started || start_actor(w, a);
+}
+
+/* An actor that just stopped running, once nothing runs on its stack any
+ * more: back in the run queue (yield), or waiting (park; or, woken while it
+ * switched away, back in the queue). */
+static void put_away(pyvm_worker* w, pyvm_actor* a, int reason) {
+    if (reason == PYVM_SW_YIELD) {
+        requeue(w, a);
         return;
+    }
+    int expect = PYVM_RS_RUNNING;
+    /* acq_rel on success: publishes the actor's writes (its saved context included) to its next
+     * runner; acquire on failure: NOTIFIED was set by a waker whose message push we must see */
+    if (!atomic_compare_exchange_strong_explicit(&a->run_state, &expect, PYVM_RS_WAITING, memory_order_acq_rel,
+                                                 memory_order_acquire))
+        requeue(w, a); /* woken meanwhile: it re-checks its mailbox when it runs */
+}
+
+/* (on the new actor's stack, right after a direct switch) */
+static void after_handoff(pyvm_worker* w) {
+    pyvm_actor* prev = w->handoff;
+    w->handoff = NULL;
+    put_away(w, prev, w->handoff_reason);
+}
+
+/* Actor side, yield or park: picks the next actor here and switches to it
+ * directly, one context switch instead of two through the loop's stack
+ * (which was most of a yield). The actor left behind is published (requeued
+ * or parked) by the next one once this stack is no longer in use
+ * (after_handoff). False: to the scheduler instead (nothing to run, or a
+ * park whose successor could not start); true after a yield with nothing
+ * else to run: a goes on at once. */
+static bool switch_direct(pyvm_actor* a, int reason) {
+    /* The scheduler's code runs on a's stack here: never near its end, where an overflow in
+     * the middle of a queue operation would abandon it half done. */
+    if (RT.det || (char*)__builtin_frame_address(0) - a->stack->lo < DIRECT_HEADROOM)
+        return false;
+    pyvm_worker* w = a->worker;
+    w->slice_left = reason == PYVM_SW_YIELD ? 0 : a->reductions; /* a yield ends the slice */
+    bool inherit;
+    pyvm_actor* next = find_work(w, &inherit);
+    if (!next) {
+        if (reason != PYVM_SW_YIELD)
+            return false;
+        a->reductions = RT.reductions; /* nothing else to run: a goes on, with a new slice */
+        return true;
+    }
+    leave_actor(w, a);
+    if (!take_actor(w, next)) {
+        enter_actor(w, a, false);
+        return reason == PYVM_SW_YIELD;
+    }
+    enter_actor(w, next, inherit);
+    w->handoff = a;
+    w->handoff_reason = reason;
+#ifdef PYVM_ASAN
+    w->direct = true;
+    __sanitizer_start_switch_fiber(&a->asan_fake_stack, next->stack->lo, (size_t)(next->stack->hi - next->stack->lo));
+#endif
+#ifdef PYVM_TSAN
+    __tsan_switch_to_fiber(next->tsan_fiber, 0);
+#endif
+    pyvm_ctx_switch(&a->ctx, &next->ctx);
+    pyvm_sched_fiber_entered(a);
+    return true;
+}
+
+/* Runs a (just taken from a queue), then whatever this worker picks next
+ * when the running actor comes back here: an actor switches to its successor
+ * directly when it can (switch_direct), so the loop sees yields and parks
+ * only when that failed, and every exit. It picks the next actor while the
+ * previous one's heap is still current, so the heap goes straight from one
+ * to the other, and hands the previous one to others (requeued, or parked,
+ * where a waker may enqueue it anywhere) only after its heap stopped being
+ * current here, as pyvm_heap_set_current requires. */
+static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
+    if (!take_actor(w, a))
+        return;
+    enter_actor(w, a, inherit);
     for (;;) {
-        a->reductions = inherit ? w->slice_left : RT.reductions;
-        if (a->hib_saved)
-            pyvm_hibernate_thaw(w, a);
-        /* relaxed: a hint for the hibernation sweeps (hibernate.c) */
-        if (atomic_load_explicit(&a->idle_mark, memory_order_relaxed) != PYVM_IDLE_RAN)
-            /* relaxed: as above */
-            atomic_store_explicit(&a->idle_mark, PYVM_IDLE_RAN, memory_order_relaxed);
-        w->current = a;
-        a->worker = w;
-        set_current(a);
-        set_tstate(&a->tstate);
-        pyvm_sched_heap_enter(a->heap);
         switch_to_actor(w, a);
-        set_tstate(w->own_tstate);
-        set_current(NULL);
-        w->current = NULL;
-        w->slice_left = a->reductions;
-        pyvm_stats_add_to(w->stats, PYVM_STAT_SWITCHES, 1);
-        if (a->sent | a->received) {
-            pyvm_stats_add_to(w->stats, PYVM_STAT_SENT, a->sent);
-            pyvm_stats_add_to(w->stats, PYVM_STAT_RECEIVED, a->received);
-            a->sent = a->received = 0;
-        }
+        a = w->current; /* the one that came back: direct switches may have run others meanwhile */
+        leave_actor(w, a);
         int reason = a->switch_reason;
         if (reason != PYVM_SW_YIELD && reason != PYVM_SW_PARK) {
             pyvm_sched_heap_enter(NULL);
             if (reason == PYVM_SW_OVERFLOW) {
                 char banner[96];
                 pyvm_actor_banner(banner, sizeof banner, a);
-                pyvm_write_traceback(banner, a->tstate.top, PYVM_EXC_RECURSION,
-                                     "maximum recursion depth exceeded");
+                pyvm_write_traceback(banner, a->tstate.top, PYVM_EXC_RECURSION, "maximum recursion depth exceeded");
                 free(a->exit_reason);
                 a->exit_reason = strdup("RecursionError: maximum recursion depth exceeded");
                 pyvm_stats_add(PYVM_STAT_CRASHED, 1);
@@ -530,7 +628,7 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
         bool next_inherit = false;
         pyvm_actor* next = RT.det ? NULL : find_work(w, &next_inherit);
         if (!next && reason == PYVM_SW_YIELD && !RT.det) {
-            inherit = false; /* nothing else to run: the yielder goes on */
+            enter_actor(w, a, false); /* nothing else to run: the yielder goes on */
             continue;
         }
         pyvm_sched_heap_enter(next ? next->heap : NULL); /* a's heap stops being current here */
@@ -551,18 +649,14 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
                     else
                         push_local(w, next);
                 }
-                inherit = w->slice_left > 0;
+                enter_actor(w, a, w->slice_left > 0);
                 continue;
             }
         }
-        if (!next)
+        if (!next || !take_actor(w, next))
             return;
         a = next;
-        inherit = next_inherit;
-        /* relaxed: as at the top */
-        atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
-        if (!a->started && !start_actor(w, a))
-            return;
+        enter_actor(w, a, next_inherit);
     }
 }
 

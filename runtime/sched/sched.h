@@ -10,6 +10,13 @@
  * message operations; an actor taken from runnext inherits what is left of
  * the slice, so a ping-pong pair cannot monopolise a worker.
  *
+ * Switching: an actor that yields or parks picks its successor itself and
+ * switches to it directly (one context switch; through the worker loop's
+ * own stack it was two, and most of a yield). The actor left behind is
+ * requeued or parked by its successor, right after the switch, once nothing
+ * runs on its stack any more. The loop's stack is used for exits, for
+ * actors with nothing to hand over to, and in deterministic mode.
+ *
  * Deterministic mode: one worker, every runnable actor in one array, the
  * next one chosen by a seeded xorshift generator, and a virtual clock that
  * jumps to the next timer when nothing can run, so the same seed replays

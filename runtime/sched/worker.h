@@ -22,6 +22,9 @@ typedef struct pyvm_worker {
     pyvm_ctx sched_ctx;            /* the worker thread's own stack, running the loop */
     pyvm_actor* current;
     pyvm_actor* runnext;           /* just woken by the current actor; not stealable */
+    pyvm_actor* handoff;           /* switched away from directly: to requeue or park once off its stack */
+    int handoff_reason;            /* PYVM_SW_YIELD or PYVM_SW_PARK */
+    bool direct;                   /* ASan: the next fiber entered comes from an actor, not the loop */
     int slice_left;                /* reductions left for a runnext actor */
     unsigned tick;                 /* scheduling decisions, for the periodic global-queue check */
     uint64_t rng;                  /* victim selection */
