@@ -4,6 +4,10 @@
     nox -s conformance      the golden conformance suites; `-- --update-golden` rewrites expectations
     nox -s perf             the compiler and actor-runtime benchmarks, gated; not run by default
                             (`-- <compiler options> -- <runtime options>`)
+    nox -s fuzz             a KIR pass equivalence-fuzzing campaign (fuzz/README.md); not run by default
+                            (`-- --pass all --minutes 5 --seed 1 [--jit]`)
+    nox -s fuzz_mutants     the fuzzer against 25 seeded bugs in the passes: `killed K/N mutants`, gated at
+                            90% within 60 s each; not run by default (`-- --seconds 60 --only NAME,...`)
 
 Every session runs on CPython 3.12 (found as pyvm.toolchain.python312 finds it) in its own venv
 with the project's pinned dependencies; reports land under reports/.
@@ -89,6 +93,24 @@ def perf(session: nox.Session) -> None:
             failed.append(name)  # run the other benchmark anyway; fail at the end
     if failed:
         session.error(f"benchmark gate failed: {', '.join(failed)}")
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """Equivalence fuzzing of the KIR passes and pipelines (fuzz/README.md): the options go to
+    `python -m fuzz.campaign`, e.g. `nox -s fuzz -- --pass all --minutes 5 --seed 1 --jit`. Reproducers
+    of failures land in fuzz/corpus/, the summary in reports/fuzz/campaign.json; fails when anything did."""
+    _install(session, "test")
+    session.run("python", "-m", "fuzz.campaign", "--report", str(REPORTS / "fuzz"), *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz_mutants(session: nox.Session) -> None:
+    """Mutation testing of the fuzzer (fuzz/mutants.py): each seeded bug in a pass is hunted by the
+    equivalence property for up to 60 s; the table and `killed K/N mutants` go to reports/fuzz/mutants.md;
+    fails below 90% killed (or if the unmutated passes fail the same hunt)."""
+    _install(session, "test")
+    session.run("python", "-m", "fuzz.mutants", "--report", str(REPORTS / "fuzz"), *session.posargs)
 
 
 @nox.session(python=PYTHON)

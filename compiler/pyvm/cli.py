@@ -70,11 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_level(p: argparse.ArgumentParser, default: str) -> None:
+    from pyvm.passes import PASS_NAMES
+
     group = p.add_mutually_exclusive_group()
     for level in ("O0", "O1", "O2", "O3", "Oz"):
         group.add_argument(f"-{level}", dest="level", action="store_const", const=level,
                            help=f"optimisation level {level}" + (" (default)" if level == default else ""))
     p.set_defaults(level=default)
+    p.add_argument("--print-after", metavar="PASS", choices=(*PASS_NAMES, "all"),
+                   help="print the KIR module on stderr after this KIR pass (or after every pass: all)")
 
 
 class Reporter:
@@ -115,21 +119,21 @@ def cmd_run(args: argparse.Namespace, reporter: Reporter) -> int:
     from pyvm import pipeline
 
     if args.jit:
-        return pipeline.run_jit(args.path, args.level)
+        return pipeline.run_jit(args.path, args.level, args.print_after)
     return pipeline.run_interpreted(args.path)
 
 
 def cmd_build(args: argparse.Namespace, reporter: Reporter) -> int:
     from pyvm import pipeline
 
-    pipeline.build(args.path, args.output, args.level)
+    pipeline.build(args.path, args.output, args.level, args.print_after)
     return EXIT_OK
 
 
 def cmd_emit(args: argparse.Namespace, reporter: Reporter) -> int:
     from pyvm import pipeline
 
-    sys.stdout.write(pipeline.emit(args.path, args.stage, args.level))
+    sys.stdout.write(pipeline.emit(args.path, args.stage, args.level, args.print_after))
     return EXIT_OK
 
 
@@ -184,7 +188,7 @@ def compiler_main(argv: list[str] | None = None) -> int:
             from pyvm.validate import validate_project
 
             validate_project(args.path)
-            pipeline.build(args.path, args.output, args.level)
+            pipeline.build(args.path, args.output, args.level, args.print_after)
         except CompileError as exc:
             return reporter.rejected(exc.diagnostics)
         if args.format == "text":  # seed 000's report

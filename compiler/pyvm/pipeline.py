@@ -19,9 +19,10 @@ from pyvm.toolchain.runtime_abi import check_externs
 
 STAGES = ("ast", "typed", "kir", "llvm", "asm")
 
-# KIR passes per optimisation level, in order; the optimizer issue fills these in. LLVM's own
-# pipeline runs after them at the same level.
-KIR_PIPELINES: dict[str, tuple[str, ...]] = {"O0": (), "O1": (), "O2": (), "O3": (), "Oz": ()}
+# KIR passes per optimisation level, in order (pyvm.passes.PIPELINES: mem2reg, simplifycfg, inline,
+# constfold, copyprop, cse, dce, unroll). LLVM's own pipeline runs after them at the same level, and every
+# backend consumes their output.
+from pyvm.passes import PIPELINES as KIR_PIPELINES  # noqa: E402
 
 
 @dataclass
@@ -52,18 +53,18 @@ def front(path: str) -> Compilation:
     return Compilation(project, checker, module)
 
 
-def optimise(module: Module, level: str) -> Module:
-    """Run the KIR pipeline for a level; in debug mode verify after every pass."""
+def optimise(module: Module, level: str, print_after: str | None = None) -> Module:
+    """Run the KIR pipeline for a level; in debug mode verify after every pass; `print_after` (a pass
+    name or "all") prints the module to stderr after that pass."""
+    import sys
+
     from pyvm import passes
 
-    for name in KIR_PIPELINES[level]:
-        passes.run(name, module)
-        if debug_mode():
-            verify(module)
-    return module
+    return passes.run_pipeline(module, KIR_PIPELINES[level], verify_each=debug_mode(),
+                               print_after=print_after, out=sys.stderr)
 
 
-def emit(path: str, stage: str, level: str = "O0") -> str:
+def emit(path: str, stage: str, level: str = "O0", print_after: str | None = None) -> str:
     if stage == "ast":
         from pyvm.validate import validate_project
         project = validate_project(path)
@@ -73,7 +74,7 @@ def emit(path: str, stage: str, level: str = "O0") -> str:
     if stage == "typed":
         from pyvm.frontend.typed_dump import dump_typed
         return dump_typed(comp.checker)
-    module = optimise(comp.kir, level)
+    module = optimise(comp.kir, level, print_after)
     if stage == "kir":
         from pyvm.kir import print_module
         return print_module(module)
@@ -96,22 +97,22 @@ def run_interpreted(path: str) -> int:
     return run_program(comp.kir, libraries=[runtime_library("shared")])
 
 
-def run_jit(path: str, level: str = "O2") -> int:
+def run_jit(path: str, level: str = "O2", print_after: str | None = None) -> int:
     from pyvm.backend import llvm as llvm_backend
     from pyvm.toolchain.runtime_build import runtime_library
 
-    module = optimise(front(path).kir, level)
+    module = optimise(front(path).kir, level, print_after)
     return llvm_backend.jit_run(module, _level_number(level), [runtime_library("shared")])
 
 
-def build(path: str, output: str, level: str = "O2") -> None:
+def build(path: str, output: str, level: str = "O2", print_after: str | None = None) -> None:
     import tempfile
     from pathlib import Path
 
     from pyvm.backend import llvm as llvm_backend
     from pyvm.toolchain.runtime_build import runtime_library
 
-    module = optimise(front(path).kir, level)
+    module = optimise(front(path).kir, level, print_after)
     ir_module = llvm_backend.lower_module(module)
     obj = llvm_backend.compile_object(ir_module, _level_number(level), size=level == "Oz")
     with tempfile.TemporaryDirectory(prefix="pyvm-build-") as tmp:

@@ -1,0 +1,1 @@
+"""Tests of the fuzzing toolkit itself (run with `pytest fuzz`)."""
