@@ -98,6 +98,7 @@ def test_a_seed_reproduces_a_batch(monkeypatch):
     real = props.reference
     for run in seen:
         monkeypatch.setattr(props, "reference",
-                            lambda text, inputs, steps=None, run=run: run.append(text) or real(text, inputs, steps))
+                            lambda text, inputs, steps=None, run=run:
+                            run.append(text) or real(text, inputs, steps))
         assert props.run(props.build_test(["O1"], max_examples=8, seed=campaign.batch_seed(9, 4))) is None
     assert seen[0] == seen[1] and len(seen[0]) >= 8
