@@ -338,7 +338,7 @@ void pyvm_actor_entry(void* p) {
     pyvm_actor* a = p;
     pyvm_sched_fiber_entered(a);
     pyvm_handler h;
-    pyvm_try_enter_report_by(&h, pyvm_actor_banner, a);
+    pyvm_try_enter_report(&h, pyvm_actor_banner, a);
     a->root_handler = &h;
     int r = setjmp(h.env);
     if (r == 0) {

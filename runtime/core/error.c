@@ -184,11 +184,10 @@ static _Noreturn void raise_impl(int kind, const char* msg) {
         t->exc_kind = kind;
         t->exc_message = msg ? strdup(msg) : NULL;
         if (h->mode == MODE_REPORT) {
-            char made[96];
-            if (h->banner_fn)
-                h->banner_fn(made, sizeof made, h->banner_who);
+            char banner[96];
+            h->banner_fn(banner, sizeof banner, h->banner_who);
             pyvm_flush();
-            write_traceback(h->banner_fn ? made : h->banner, t->top, kind, msg);
+            write_traceback(banner, t->top, kind, msg);
         }
         unwind_to(t, h, 1);
     }
@@ -258,16 +257,8 @@ void pyvm_try_enter(pyvm_handler* h) {
     push(pyvm_tstate_get(), h, MODE_PROTECT);
 }
 
-void pyvm_try_enter_report(pyvm_handler* h, const char* banner) {
+void pyvm_try_enter_report(pyvm_handler* h, void (*fn)(char* out, size_t n, const void* who), const void* who) {
     push(pyvm_tstate_get(), h, MODE_REPORT);
-    h->banner = banner;
-    h->banner_fn = NULL;
-}
-
-void pyvm_try_enter_report_by(pyvm_handler* h, void (*fn)(char* out, size_t n, const void* who),
-                              const void* who) {
-    push(pyvm_tstate_get(), h, MODE_REPORT);
-    h->banner = NULL;
     h->banner_fn = fn;
     h->banner_who = who;
 }

@@ -71,8 +71,8 @@ typedef struct pyvm_handler {
     int64_t depth;
     int mode;            /* internal: what a raise does with this handler */
     jmp_buf env;
-    const char* banner;  /* pyvm_try_enter_report: the line written before the traceback */
-    void (*banner_fn)(char* out, size_t n, const void* who); /* or made by this, only when needed */
+    /* pyvm_try_enter_report: writes the line put before the traceback, only when one is written */
+    void (*banner_fn)(char* out, size_t n, const void* who);
     const void* banner_who;
 } pyvm_handler;
 
@@ -147,16 +147,14 @@ void pyvm_try_enter(pyvm_handler* h);
 void pyvm_try_leave(pyvm_handler* h);
 /* The actor runtime's root handler: like pyvm_try_enter, but a raise caught
  * by h is first reported on stderr exactly as an uncaught one would be,
- * preceded by the line `banner` (one write, so reports of actors crashing at
- * the same time do not interleave), and pyvm_exit also unwinds to h: setjmp
- * returns 1 after a raise (kind and message as for pyvm_try_enter), 2 after
- * pyvm_exit (status in pyvm_tstate.exit_status). A handler pushed later
- * (pyvm_try_enter, pyvm_rt_protect) still catches raises first. */
-void pyvm_try_enter_report(pyvm_handler* h, const char* banner);
-/* The same with the banner written by fn(out, n, who) when a report is due:
- * an actor's "Actor <pid ...> crashed:" costs nothing unless it crashes. */
-void pyvm_try_enter_report_by(pyvm_handler* h, void (*fn)(char* out, size_t n, const void* who),
-                              const void* who);
+ * preceded by a banner line that fn(out, n, who) writes then (one write, so
+ * reports of actors crashing at the same time do not interleave; made only
+ * when due, an actor's "Actor <pid ...> crashed:" costs nothing unless it
+ * crashes), and pyvm_exit also unwinds to h: setjmp returns 1 after a raise
+ * (kind and message as for pyvm_try_enter), 2 after pyvm_exit (status in
+ * pyvm_tstate.exit_status). A handler pushed later (pyvm_try_enter,
+ * pyvm_rt_protect) still catches raises first. */
+void pyvm_try_enter_report(pyvm_handler* h, void (*fn)(char* out, size_t n, const void* who), const void* who);
 /* Writes `banner` (if not NULL) and a traceback of the frames from `top`
  * down, then `Name: message`, to stderr in one write; stdout is flushed first. */
 void pyvm_write_traceback(const char* banner, pyvm_frame* top, int kind, const char* msg);
