@@ -68,6 +68,16 @@ def remove_unreachable(fn: Function) -> bool:
     return True
 
 
+def fresh_name(taken: set[str], base: str) -> str:
+    """`base`, or `base.1`, `base.2`, ... : the first not in `taken` (which it joins)."""
+    name, k = base, 0
+    while name in taken:
+        k += 1
+        name = f"{base}.{k}"
+    taken.add(name)
+    return name
+
+
 def is_removable(ins: Instr) -> bool:
     """May this instruction go when its result is unused? (no side effect, no trap, no terminator)"""
     info = ins.info

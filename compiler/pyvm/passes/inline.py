@@ -43,7 +43,7 @@ Example
 from __future__ import annotations
 
 from pyvm.kir.ir import Block, Function, Instr, Label, Module, Reg, Sym, Value
-from pyvm.passes._util import remove_unreachable, rename_phi_edge, replace_uses
+from pyvm.passes._util import fresh_name, remove_unreachable, rename_phi_edge, replace_uses
 
 SMALL = 40  # callee instructions (terminators included)
 CALLER_BUDGET = 2000  # a caller stops growing past this many instructions
@@ -160,12 +160,7 @@ class _Names:
                 return name
 
     def label(self, base: str) -> str:
-        name, k = base, 0
-        while name in self.labels:
-            k += 1
-            name = f"{base}.{k}"
-        self.labels.add(name)
-        return name
+        return fresh_name(self.labels, base)
 
 
 def _inline_call(caller: Function, bi: int, ii: int, callee: Function, names: _Names) -> None:

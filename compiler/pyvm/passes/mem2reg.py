@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pyvm.kir.cfg import dominance_frontiers, dominator_tree, dominators, predecessors
 from pyvm.kir.ir import Block, Const, Function, Instr, Label, Module, Reg, Value, const
 from pyvm.kir.types import Type
-from pyvm.passes._util import replace_uses
+from pyvm.passes._util import fresh_name, replace_uses
 
 
 @dataclass(eq=False)
@@ -93,7 +93,7 @@ def _promote_function(fn: Function) -> bool:
             continue
         live = _live_in_blocks(blocks, slot, preds, idom)
         for label in _iterated_frontier(slot.def_blocks, frontier) & live:
-            phi = Instr("PHI", Reg(_fresh_name(names, f"{slot.reg.name}.{label}"), slot.type), [])
+            phi = Instr("PHI", Reg(fresh_name(names, f"{slot.reg.name}.{label}"), slot.type), [])
             phis.setdefault(label, []).append((slot, phi))
 
     # 2. Renaming along the dominator tree. `mapping` sends each promoted LOAD's result to its value;
@@ -231,12 +231,3 @@ def _live_in_blocks(blocks: dict[str, Block], slot: _Slot, preds: dict[str, list
                 live.add(p)
                 work.append(p)
     return live
-
-
-def _fresh_name(names: set[str], hint: str) -> str:
-    name, n = hint, 0
-    while name in names:
-        n += 1
-        name = f"{hint}.{n}"
-    names.add(name)
-    return name

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pyvm.kir import semantics
 from pyvm.kir.cfg import dominates, dominators, predecessors, reverse_postorder
 from pyvm.kir.ir import Block, Const, Function, Instr, Label, Module, Reg, Value
-from pyvm.passes._util import remove_unreachable, rename_phi_edge, replace_uses
+from pyvm.passes._util import fresh_name, remove_unreachable, rename_phi_edge, replace_uses
 
 MAX_TRIPS = 16  # the trip on which the loop is left, counted from 0
 MAX_INSTRS = 256  # instructions in all copies together
@@ -282,16 +282,7 @@ class _Names:
         self.labels = {b.label for b in fn.blocks}
 
     def reg(self, base: str) -> str:
-        return self._fresh(base, self.regs)
+        return fresh_name(self.regs, base)
 
     def label(self, base: str) -> str:
-        return self._fresh(base, self.labels)
-
-    @staticmethod
-    def _fresh(base: str, taken: set[str]) -> str:
-        name, k = base, 0
-        while name in taken:
-            k += 1
-            name = f"{base}.{k}"
-        taken.add(name)
-        return name
+        return fresh_name(self.labels, base)
