@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from pathlib import Path
+from typing import Iterator
 
 import llvmlite.binding as llvm
 
@@ -29,6 +31,25 @@ def _call_void_if_present(symbol: str) -> None:
         ctypes.CFUNCTYPE(None)(address)()
 
 
+@contextlib.contextmanager
+def jit_compiled(kir_module: Module, opt_level: int, entry: str) -> Iterator[int]:
+    """Compiles `kir_module` for the host at `opt_level` into MCJIT (static constructors run) and yields
+    the address of the function `entry`; the code is freed when the block ends."""
+    mod = parse_and_verify(lower_module(kir_module, host_triple()))
+    tm = target_machine(None, opt_level, jit=True)
+    optimize(mod, tm, opt_level)
+    engine = llvm.create_mcjit_compiler(mod, tm)
+    try:
+        engine.finalize_object()
+        engine.run_static_constructors()
+        address = engine.get_function_address(entry)
+        if not address:
+            raise RuntimeError(f"the JIT did not produce ${entry}")
+        yield address
+    finally:
+        del engine
+
+
 def jit_run(kir_module: Module, opt_level: int, shared_libraries: list[Path] | tuple = (),
             entry: str = "pyvm_program_main") -> int:
     """Compile `kir_module` for the host at `opt_level` and call `entry` (an exported `() -> i64`).
@@ -43,20 +64,9 @@ def jit_run(kir_module: Module, opt_level: int, shared_libraries: list[Path] | t
         raise KeyError(f"no function ${entry} in module {kir_module.name!r}")
     if "export" not in fn.attrs or fn.params or fn.ret.name != "i64":
         raise ValueError(f"${entry} must be an exported function () -> i64")
-    mod = parse_and_verify(lower_module(kir_module, host_triple()))
-    tm = target_machine(None, opt_level, jit=True)
-    optimize(mod, tm, opt_level)
-    engine = llvm.create_mcjit_compiler(mod, tm)
-    try:
-        engine.finalize_object()
-        engine.run_static_constructors()
-        address = engine.get_function_address(entry)
-        if not address:
-            raise RuntimeError(f"the JIT did not produce ${entry}")
+    with jit_compiled(kir_module, opt_level, entry) as address:
         _call_void_if_present("pyvm_rt_init")
         try:
             return int(ctypes.CFUNCTYPE(ctypes.c_int64)(address)())
         finally:
             _call_void_if_present("pyvm_flush")
-    finally:
-        del engine
