@@ -67,7 +67,7 @@ def _split_posargs(posargs: list[str]) -> tuple[list[str], list[str]]:
 
 @nox.session(python=PYTHON)
 def perf(session: nox.Session) -> None:
-    """Benchmarks, gated; reports land in reports/perf/. Two steps, both always run:
+    """Benchmarks; reports land in reports/perf/. Three steps, all always run:
 
     1. perf/compiler/bench.py --gate: PyVM against CPython and C (PyVM/C <= 1.25, identical outputs).
     2. perf/runtime/bench.py --gate --install-peers: the actor runtime against Go and Erlang (the
@@ -76,6 +76,9 @@ def perf(session: nox.Session) -> None:
        missing (otherwise their columns say "not installed"). A million live actors fit the default
        vm.max_map_count on Linux 6.13+ (guard regions, runtime/README.md); on older kernels pass
        `-- -- --max-map-count 2200000` to raise it for the run (root).
+
+    3. perf/actors/bench.py: actor programs (spawn, message round trip, ring) written in PyVM, native
+       -O2 against CPython running the same source on the plain-Python `pyvm` module (ratios; no gate).
 
     Options before a second `--` go to the compiler benchmark, options after it to the runtime one:
     `nox -s perf -- --programs fib,nbody --repeat 3 -- --only spawn,ring --quick`
@@ -86,7 +89,8 @@ def perf(session: nox.Session) -> None:
     failed = []
     for name, cmd in (("compiler", ["python", "perf/compiler/bench.py", "--gate", *compiler_args]),
                       ("runtime", ["python", "perf/runtime/bench.py", "--gate", "--install-peers",
-                                  *runtime_args])):
+                                  *runtime_args]),
+                      ("actors", ["python", "perf/actors/bench.py"])):
         try:
             session.run(*cmd)
         except nox.command.CommandFailed:

@@ -26,6 +26,7 @@ class Suite:
     forbid_traceback: bool = True  # a Python traceback from pyvm itself fails the case, golden or not
     variants: list[str] = field(default_factory=list)  # runners that build/run a program several ways
     enabled: bool = True  # false: skipped at collection (e.g. until the compiler it tests exists)
+    env: dict[str, str] = field(default_factory=dict)  # for every case; a case.toml `env` overrides it
 
     @classmethod
     def load(cls, suite_toml: Path) -> "Suite":
@@ -36,7 +37,8 @@ class Suite:
                    stderr=raw.get("stderr", "full"), golden_source=raw.get("golden", "self"),
                    timeout=float(raw.get("timeout", 60)), min_cases=int(raw.get("min_cases", 0)),
                    forbid_traceback=bool(raw.get("forbid_traceback", True)),
-                   variants=list(raw.get("variants", [])), enabled=bool(raw.get("enabled", True)))
+                   variants=list(raw.get("variants", [])), enabled=bool(raw.get("enabled", True)),
+                   env={str(k): str(v) for k, v in raw.get("env", {}).items()})
 
     def case_folders(self) -> list[Path]:
         return sorted(p for p in self.folder.iterdir()
@@ -74,7 +76,7 @@ class Case:
         if (folder / CASE_FILE).exists():
             with open(folder / CASE_FILE, "rb") as f:
                 raw = tomllib.load(f)
-        return cls(suite, folder, list(raw.get("args", suite.args)), dict(raw.get("env", {})),
+        return cls(suite, folder, list(raw.get("args", suite.args)), {**suite.env, **raw.get("env", {})},
                    list(raw.get("setup", [])), raw.get("description", ""), raw.get("command", "pyvm"),
                    float(raw["timeout"]) if "timeout" in raw else None,
                    raw.get("expect_message"),

@@ -291,6 +291,9 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     a->pin = opts->pin_worker > 0 && opts->pin_worker <= pyvm_rt_state.nworkers ? opts->pin_worker : 0;
     a->heap_initial = opts->heap_initial ? opts->heap_initial : pyvm_sched_heap_initial();
     a->heap_max = opts->heap_max ? opts->heap_max : pyvm_sched_heap_max();
+    a->parent = parent ? parent->pid : 0;
+    a->reply_to = opts->reply_to;
+    a->reply_tag = opts->reply_tag;
     a->deadline = INT64_MAX;
     a->timer_idx = -1;
     /* relaxed: a counter; pyvm_actors_wait re-reads it under live_mu after a broadcast */
@@ -310,6 +313,14 @@ pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot a
     if (!parent)
         pyvm_sched_external(-1);
     return pid;
+}
+
+void pyvm_actor_set_cleanup(void (*fn)(void*), void* arg) {
+    pyvm_actor* a = pyvm_actor_current();
+    if (!a)
+        pyvm_raise(PYVM_EXC_RUNTIME, "pyvm_actor_set_cleanup outside an actor");
+    a->cleanup = fn;
+    a->cleanup_arg = arg;
 }
 
 pyvm_pid pyvm_actor_self(void) {
@@ -538,6 +549,8 @@ void pyvm_actor_finish(pyvm_actor* a, int worker_index) {
         pyvm_message_free(a->start_arg);
     if (a->arg_free)
         a->arg_free(pyvm_slot_to_ptr(a->raw_arg));
+    if (a->cleanup)
+        a->cleanup(a->cleanup_arg);
     if (a->tstate.exc_message)
         free(a->tstate.exc_message);
     if (a->exit_reason)

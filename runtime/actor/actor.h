@@ -84,6 +84,11 @@ struct pyvm_actor {
     pyvm_slot raw_arg;
     void (*arg_free)(void*);
     size_t heap_initial, heap_max;
+    pyvm_pid parent;              /* the actor that spawned it (0: a thread outside actors) */
+    pyvm_pid reply_to;            /* pyvm_spawn_opts.reply_to / reply_tag (runtime/lang/coro.c) */
+    int64_t reply_tag;
+    void (*cleanup)(void*);       /* (owner) called with cleanup_arg when it has ended */
+    void* cleanup_arg;
     char* exit_reason;            /* malloc'd, set when it ends */
     void* asan_fake_stack;        /* sanitizer fiber bookkeeping */
     void* tsan_fiber;
@@ -123,6 +128,9 @@ struct pyvm_actor {
  * NULL: raw `arg`). The supervisor restarts children this way. */
 pyvm_pid pyvm_actor_spawn_encoded(pyvm_actor_fn fn, pyvm_msg* start, pyvm_slot arg, const pyvm_spawn_opts* opts,
                                   int64_t* monitor_ref);
+/* (actor) fn(arg) runs at the actor's end, after its links and monitors are told:
+ * state an actor keeps in malloc'd memory until it dies (pyvm_supervisor_run). */
+void pyvm_actor_set_cleanup(void (*fn)(void*), void* arg);
 /* The running actor (NULL on a scheduler or outside the runtime). */
 pyvm_actor* pyvm_actor_current(void);
 /* Alive actor for pid with a reference taken, or NULL. */

@@ -306,3 +306,81 @@ const char* pyvm_rt_error_message(void) {
     const char* m = pyvm_tstate_get()->exc_message;
     return m ? m : "";
 }
+
+/* ---- for the KIR interpreter's actor mode (compiler/pyvm/interp/actors) ---- */
+
+pyvm_tstate* pyvm_tstate_set_current(pyvm_tstate* t) {
+    pyvm_tstate* old = pyvm_tstate_get();
+    pyvm_tstate_current_ptr = t ? t : &thread_state;
+    return old;
+}
+
+/* Why one prototype calls any function with <= 6 integer/pointer and <= 8
+ * floating-point arguments: on x86-64 (System V) and AArch64 (AAPCS64) the
+ * integer arguments go in the next free integer register (rdi..r9 / x0..x5)
+ * and the floating-point ones in the next free vector register (xmm0..7 /
+ * v0..7), each class counted on its own, whatever the order of the classes
+ * in the signature. A callee taking fewer arguments ignores the extra
+ * registers; one taking i32/i16/i8/bool reads the low bits (the caller
+ * extends them to 64 bits first: both ABIs' callers extend narrow arguments,
+ * and clang relies on it on x86-64); one taking a float reads the low 32 bits
+ * of its vector register (the caller puts the float's bits there). Results
+ * come back in rax/x0 or xmm0/v0 likewise, read through the matching variant.
+ * Other targets, stack arguments and variadic functions are not covered: the
+ * interpreter calls those without the guard. */
+typedef uint64_t (*guard_u64_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double,
+                                 double, double, double, double, double, double);
+typedef double (*guard_f64_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double,
+                               double, double, double, double, double, double);
+
+static void guard_banner(char* out, size_t n, const void* who) {
+    snprintf(out, n, "%s", (const char*)who);
+}
+
+static void guard_push(pyvm_handler* h, const char* banner) {
+    if (banner)
+        pyvm_try_enter_report(h, guard_banner, banner);
+    else
+        pyvm_try_enter(h);
+}
+
+uint64_t pyvm_guard_call_u64(void* fn, const char* banner, int64_t* status, uint64_t i0, uint64_t i1,
+                             uint64_t i2, uint64_t i3, uint64_t i4, uint64_t i5, double d0, double d1,
+                             double d2, double d3, double d4, double d5, double d6, double d7) {
+    pyvm_handler h;
+    guard_push(&h, banner);
+    int r = setjmp(h.env);
+    if (r == 0) {
+        uint64_t v = ((guard_u64_fn)fn)(i0, i1, i2, i3, i4, i5, d0, d1, d2, d3, d4, d5, d6, d7);
+        pyvm_try_leave(&h);
+        *status = 0;
+        return v;
+    }
+    *status = r;
+    return 0;
+}
+
+double pyvm_guard_call_f64(void* fn, const char* banner, int64_t* status, uint64_t i0, uint64_t i1,
+                           uint64_t i2, uint64_t i3, uint64_t i4, uint64_t i5, double d0, double d1,
+                           double d2, double d3, double d4, double d5, double d6, double d7) {
+    pyvm_handler h;
+    guard_push(&h, banner);
+    int r = setjmp(h.env);
+    if (r == 0) {
+        double v = ((guard_f64_fn)fn)(i0, i1, i2, i3, i4, i5, d0, d1, d2, d3, d4, d5, d6, d7);
+        pyvm_try_leave(&h);
+        *status = 0;
+        return v;
+    }
+    *status = r;
+    return 0.0;
+}
+
+/* ---- exit reasons back to exceptions ---- */
+
+int pyvm_exc_kind_from_name(const char* name, size_t n) {
+    for (int k = 1; k < PYVM_EXC_COUNT; k++)
+        if (exc_names[k] && strlen(exc_names[k]) == n && memcmp(exc_names[k], name, n) == 0)
+            return k;
+    return PYVM_EXC_NONE;
+}

@@ -176,3 +176,56 @@ const char* pyvm_rt_error_message(void);
 }
 #endif
 #endif
+
+/* ---- for the KIR interpreter's actor mode (compiler/pyvm/interp/actors) ---- */
+#ifndef PYVM_ERROR_GUARD_H
+#define PYVM_ERROR_GUARD_H
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Makes t the calling thread's current pyvm_tstate (NULL: the thread's own
+ * default one); returns the previous one. The interpreter switches it per
+ * interpreted actor, as the scheduler does per green thread. */
+pyvm_tstate* pyvm_tstate_set_current(pyvm_tstate* t);
+
+/* Calls fn(i0..i5, d0..d7) with raises and pyvm_exit turned into a return:
+ * *status is 0 after a normal return, 1 after a raise (kind and message in
+ * pyvm_exc_kind / pyvm_rt_error_message), 2 after pyvm_exit (status in
+ * pyvm_tstate.exit_status; only with a banner: without one, pyvm_exit ends
+ * the process as usual). With a banner (not NULL), a raise is reported on
+ * stderr as an actor crash, exactly as pyvm_try_enter_report does: stdout
+ * flushed, the banner line, the traceback of the shadow frames at the raise,
+ * `Name: message`. The _u64 variant returns fn's integer/pointer result
+ * register, _f64 its floating-point one (an f32 result is in its low 32 bits).
+ * See error.c for why one prototype can call any function with at most 6
+ * integer/pointer and 8 floating-point arguments (x86-64 SysV, AArch64). */
+uint64_t pyvm_guard_call_u64(void* fn, const char* banner, int64_t* status, uint64_t i0, uint64_t i1,
+                             uint64_t i2, uint64_t i3, uint64_t i4, uint64_t i5, double d0, double d1,
+                             double d2, double d3, double d4, double d5, double d6, double d7);
+double pyvm_guard_call_f64(void* fn, const char* banner, int64_t* status, uint64_t i0, uint64_t i1,
+                           uint64_t i2, uint64_t i3, uint64_t i4, uint64_t i5, double d0, double d1,
+                           double d2, double d3, double d4, double d5, double d6, double d7);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+/* ---- exit reasons back to exceptions (runtime/lang: gather re-raises a child's crash) ---- */
+#ifndef PYVM_ERROR_REASON_H
+#define PYVM_ERROR_REASON_H
+#include <stddef.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The kind named by the n bytes at name ("ZeroDivisionError" -> PYVM_EXC_ZERO_DIVISION),
+ * PYVM_EXC_NONE if no kind has that name. */
+int pyvm_exc_kind_from_name(const char* name, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -49,6 +49,7 @@ typedef enum pyvm_tag {
     PYVM_T_FUNC,      /* F */
     PYVM_T_CELL,      /* C(x): closure cell holding one x (runtime extension of the grammar) */
     PYVM_T_PID,       /* P: an actor's process identifier, a 64-bit serial (runtime/include/pyvm/actors.h) */
+    PYVM_T_DYN,       /* A: a dynamic value, the slot holds a box (runtime/lang/dyn.h) */
 } pyvm_tag;
 
 /* Interned, immutable, never freed: compare descriptors by pointer.

@@ -18,6 +18,8 @@ const pyvm_type pyvm_type_none = {PYVM_T_NONE, 0, "n", NULL, 0};
 const pyvm_type pyvm_type_str = {PYVM_T_STR, 0, "s", NULL, 1};
 const pyvm_type pyvm_type_func = {PYVM_T_FUNC, 0, "F", NULL, 1};
 const pyvm_type pyvm_type_pid = {PYVM_T_PID, 0, "P", NULL, 0};
+/* A box is a heap tuple: the collector traces it, its header says the rest. */
+const pyvm_type pyvm_type_dyn = {PYVM_T_DYN, 0, "A", NULL, 1};
 
 /* Descriptors are created once per distinct type at program start, so a
  * simple chained table under a spin lock is plenty; lookups never take the
@@ -57,6 +59,7 @@ static const pyvm_type* parse(const char* whole, const char** p) {
     case 's': *p += 1; return &pyvm_type_str;
     case 'F': *p += 1; return &pyvm_type_func;
     case 'P': *p += 1; return &pyvm_type_pid;
+    case 'A': *p += 1; return &pyvm_type_dyn;
     case 'L': case 'D': case 'T': case 'C': break;
     default: bad_spec(whole, "unknown letter");
     }
@@ -162,6 +165,62 @@ const char* pyvm_type_name(const pyvm_type* t) {
     case PYVM_T_TUPLE: return "tuple";
     case PYVM_T_FUNC: return "function";
     case PYVM_T_PID: return "pid";
+    case PYVM_T_DYN: return "Any";
     default: return "cell";
     }
+}
+
+typedef struct {
+    char* out;
+    size_t n, len;
+} namebuf;
+
+static void name_put(namebuf* b, const char* s) {
+    for (; *s; s++, b->len++)
+        if (b->len + 1 < b->n)
+            b->out[b->len] = *s;
+}
+
+static void name_of(namebuf* b, const pyvm_type* t, bool nested) {
+    switch (t->tag) {
+    case PYVM_T_NONE:
+        name_put(b, nested ? "None" : "NoneType");
+        return;
+    case PYVM_T_LIST:
+    case PYVM_T_DICT:
+    case PYVM_T_TUPLE:
+        name_put(b, pyvm_type_name(t));
+        name_put(b, "[");
+        if (t->nargs == 0)
+            name_put(b, "()");
+        for (uint32_t i = 0; i < t->nargs; i++) {
+            if (i)
+                name_put(b, ", ");
+            name_of(b, t->args[i], true);
+        }
+        name_put(b, "]");
+        return;
+    case PYVM_T_PID:
+        name_put(b, "Pid"); /* the language's class name (pyvm_type_name keeps the runtime's "pid") */
+        return;
+    case PYVM_T_FUNC:
+        name_put(b, "Callable");
+        return;
+    case PYVM_T_CELL:
+        name_put(b, "cell[");
+        name_of(b, t->args[0], true);
+        name_put(b, "]");
+        return;
+    default:
+        name_put(b, pyvm_type_name(t));
+        return;
+    }
+}
+
+size_t pyvm_type_pyname(const pyvm_type* t, char* out, size_t n) {
+    namebuf b = {out, n, 0};
+    name_of(&b, t, false);
+    if (n)
+        out[b.len < n ? b.len : n - 1] = 0;
+    return b.len;
 }

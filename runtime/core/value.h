@@ -21,6 +21,16 @@ enum { PYVM_CMP_LT = 0, PYVM_CMP_LE = 1, PYVM_CMP_EQ = 2, PYVM_CMP_NE = 3, PYVM_
 bool pyvm_value_eq(const pyvm_type* t, uint64_t a, uint64_t b);
 /* a <op> b as CPython evaluates it, TypeError for unorderable types. */
 bool pyvm_value_richcompare(const pyvm_type* t, uint64_t a, uint64_t b, int op);
+/* ==, as Python evaluates it between values of two types (each slot with its
+ * own descriptor): boxes (A) by their content, int/float/bool by numeric value
+ * (1 == 1.0 == True, exactly: 2**53 + 1 != 2.0**53), str/None/pid with their
+ * own kind, lists with lists, tuples with tuples and dicts with dicts element
+ * by element; any other pair is unequal ([1] != (1,)). */
+bool pyvm_value_eq_mixed(const pyvm_type* ta, uint64_t a, const pyvm_type* tb, uint64_t b);
+/* a <op> b across types: numbers mix, lists with lists and tuples with tuples
+ * compare element by element; any other pair of kinds raises CPython's
+ * TypeError ("'<' not supported between instances of 'int' and 'str'"). */
+bool pyvm_value_richcompare_mixed(const pyvm_type* ta, uint64_t a, const pyvm_type* tb, uint64_t b, int op);
 /* Three-way comparison for sorting helpers: <0, 0, >0 (nan compares equal to everything). */
 int64_t pyvm_value_compare(const pyvm_type* t, uint64_t a, uint64_t b);
 /* hash(x) as CPython 3.12 computes it (str: with PYTHONHASHSEED=0);

@@ -79,6 +79,7 @@
 #define LARGE_BLOCK ((size_t)64 << 10)  /* blocks above this get their own mapping */
 #define MIN_HOLE 32                     /* free runs below this are not listed for reuse */
 #define MEDIUM 256                      /* requests above this may be placed beside the region */
+#define REGION_CAP (16 * 1024)         /* the most of a not-yet-zeroed hole one region claims */
 #define KEEP_REGION 1024                /* ...when the region still has this much left */
 #define HOLE_SEARCH 64                  /* holes examined for one request before growing */
 #define PAGE 4096
@@ -598,7 +599,10 @@ NOASAN static void clear_hole_words(char* p, uint64_t hd, size_t n) {
     }
 }
 
-/* Claims the first listed hole of at least n bytes as the region. */
+/* Claims the first listed hole of at least n bytes as the region. A hole that is not known zero
+ * (a recycled chunk is one such hole of ~256 KiB) becomes a region of at most REGION_CAP bytes (or
+ * n): the region must be zeroed, and a new actor that allocates a few objects should not pay for
+ * zeroing a whole chunk. The rest stays a listed hole, zeroed when it is claimed in turn. */
 NOASAN static bool claim_hole(pyvm_heap* h, rloc r, size_t n) {
     char** link = &h->holes;
     for (int seen = 0; *link && seen < HOLE_SEARCH; seen++) {
@@ -606,7 +610,17 @@ NOASAN static bool claim_hole(pyvm_heap* h, rloc r, size_t n) {
         uint64_t hd = HDR(p);
         size_t sz = BSIZE(hd);
         if (sz >= n) {
-            *link = HOLE_NEXT(p);
+            size_t take = n > REGION_CAP ? n : REGION_CAP;
+            if (!(hd & B_ZERO) && sz > take && sz - take >= MIN_HOLE) {
+                char* q = p + take;
+                HDR(q) = (sz - take) | B_FREE;
+                HOLE_NEXT(q) = HOLE_NEXT(p);
+                *link = q;
+                set_start((chunk*)((uintptr_t)p & ~(uintptr_t)(CHUNK_SIZE - 1)), q);
+                sz = take;
+            } else {
+                *link = HOLE_NEXT(p);
+            }
             clear_hole_words(p, hd, sz);
             *r.start = *r.cur = p;
             *r.end = p + sz;

@@ -143,6 +143,19 @@ static void encode(enc* e, const pyvm_type* t, pyvm_slot v) {
             encode(e, tuple_arg(t, i), tu->items[i]);
         return;
     }
+    case PYVM_T_DYN: {
+        /* A box: its header descriptor T(t), then its content as a t. Descriptors
+         * are interned and immortal and the envelope never leaves the process, so
+         * the pointer stands for the spec. */
+        const pyvm_tuple* box = pyvm_slot_to_ptr(v);
+        if (!box) { /* a zeroed A slot reads as None (core/value.c) */
+            put8(e, (uint64_t)(uintptr_t)pyvm_type_intern("T(n)"));
+            return;
+        }
+        put8(e, (uint64_t)(uintptr_t)box->h.type);
+        encode(e, box->h.type->args[0], box->items[0]);
+        return;
+    }
     default:
         free(e->p);
         free(e->seen);
@@ -316,6 +329,13 @@ static pyvm_slot decode(dec* d, const pyvm_type* t) {
         }
         return pyvm_slot_from_ptr(tu);
     }
+    case PYVM_T_DYN: {
+        const pyvm_type* bt = (const pyvm_type*)(uintptr_t)get8(d);
+        pyvm_slot inner = decode(d, bt->args[0]);
+        pyvm_tuple* box = pyvm_tuple_new(bt, 1); /* a new box in the receiver's heap */
+        box->items[0] = inner;
+        return pyvm_slot_from_ptr(box);
+    }
     default:
         pyvm_raisef(PYVM_EXC_TYPE, "cannot receive a value of type '%s'", pyvm_type_name(t));
     }
@@ -440,9 +460,9 @@ pyvm_msg* pyvm_message_down_tuple(int64_t ref, pyvm_pid pid, const char* reason)
 }
 
 pyvm_msg* pyvm_message_clone(const pyvm_msg* m) {
-    pyvm_msg* c = malloc(sizeof *c + m->len);
-    if (!c)
-        pyvm_raise(PYVM_EXC_MEMORY, NULL);
+    /* Through envelope(): pyvm_message_free recycles every small envelope as one of
+     * SMALL_DATA bytes, so a clone must have that capacity too. */
+    pyvm_msg* c = envelope(m->len);
     memcpy(c, m, sizeof *c + m->len);
     atomic_init(&c->link.next, NULL);
     c->next = NULL;

@@ -15,6 +15,7 @@
  *   list    0:1 len:8 items...   | 1:1 ref:4 (already sent)
  *   dict    0:1 len:8 (key value)...   | 1:1 ref:4
  *   tuple   len:8 items...
+ *   A (box) its header descriptor T(t) (pointer:8; interned, immortal), then the content as a t
  */
 #ifndef PYVM_MESSAGE_H
 #define PYVM_MESSAGE_H

@@ -128,10 +128,14 @@ static bool add_child(sup* s, child c) {
     return true;
 }
 
+static void await_started(pyvm_pid pid);
+
 static void start_child(sup* s, int i) {
     child* c = &s->children[i];
     pyvm_spawn_opts o = {.link = true};
     c->pid = pyvm_actor_spawn_encoded(c->start, c->arg ? pyvm_message_clone(c->arg) : NULL, c->raw, &o, NULL);
+    if (c->start == pyvm_supervisor_child && c->pid)
+        await_started(c->pid); /* it acknowledges once its own children run */
     trace(s, "start %s", c->id, NULL);
 }
 
@@ -312,15 +316,14 @@ static void handle_call(sup* s, request* r) {
     }
 }
 
-static void sup_main(pyvm_tstate* ts, pyvm_slot arg) {
-    (void)ts;
-    sup* s = pyvm_slot_to_ptr(arg);
+/* The supervisor's life in the actor it runs in; ack: tell the parent (start_link waits for it). */
+static _Noreturn void sup_loop(sup* s, bool ack) {
     s->self = pyvm_actor_self();
     if (s->name)
         pyvm_registry_register(s->name, s->self);
     for (int i = 0; i < s->n; i++)
         start_child(s, i);
-    if (s->parent) {
+    if (ack && s->parent) {
         pyvm_slot ack[2] = {pyvm_slot_from_ptr(pyvm_str_from_cstr("$sup_started")), s->self};
         pyvm_mailbox_send(s->parent, ack_type(),
                           pyvm_slot_from_ptr(pyvm_tuple_from_slots(ack_type(), ack, 2)));
@@ -352,8 +355,58 @@ static void sup_main(pyvm_tstate* ts, pyvm_slot arg) {
     }
 }
 
+static void sup_main(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    sup_loop(pyvm_slot_to_ptr(arg), true);
+}
+
+static sup* sup_new(const pyvm_sup_spec* spec, pyvm_pid parent) {
+    sup* s = calloc(1, sizeof *s);
+    if (!s)
+        pyvm_raise(PYVM_EXC_MEMORY, NULL);
+    s->parent = parent;
+    s->strategy = spec->strategy;
+    s->intensity = spec->intensity;
+    s->period_ms = spec->period_ms > 0 ? spec->period_ms : 5000;
+    s->name = spec->name ? xstrdup(spec->name) : NULL;
+    s->trace = spec->trace;
+    s->trace_ctx = spec->trace_ctx;
+    for (size_t i = 0; i < spec->nchildren; i++)
+        add_child(s, copy_spec(&spec->children[i]));
+    return s;
+}
+
+_Noreturn void pyvm_supervisor_run(const pyvm_sup_spec* spec) {
+    pyvm_actor* me = pyvm_actor_current();
+    if (!me)
+        pyvm_raise(PYVM_EXC_RUNTIME, "pyvm_supervisor_run outside an actor");
+    sup* s = sup_new(spec, me->parent);
+    pyvm_actor_set_cleanup(free_sup, s); /* it only ever ends by exiting */
+    pyvm_actor_trap_exit(true);
+    sup_loop(s, true);
+}
+
+void pyvm_supervisor_child(pyvm_tstate* ts, pyvm_slot spec) {
+    (void)ts;
+    pyvm_supervisor_run(pyvm_slot_to_ptr(spec));
+}
+
 static bool is_ack(const pyvm_type* t, pyvm_slot v, void* sup_pid) {
     return t == ack_type() && tuple_at(v, 1) == *(pyvm_pid*)sup_pid;
+}
+
+static bool is_ack_or_exit(const pyvm_type* t, pyvm_slot v, void* pid) {
+    return is_ack(t, v, pid) || is_exit_from(t, v, pid);
+}
+
+/* A child running pyvm_supervisor_run has started its children, or died trying:
+ * its EXIT goes back to the end of the mailbox for the main loop to handle. */
+static void await_started(pyvm_pid pid) {
+    const pyvm_type* t;
+    pyvm_slot v;
+    pyvm_mailbox_receive_match(is_ack_or_exit, &pid, &t, &v, -1);
+    if (t == pyvm_message_exit_type())
+        pyvm_mailbox_send(pyvm_actor_self(), t, v);
 }
 
 static bool is_ack_or_down(const pyvm_type* t, pyvm_slot v, void* ctx) {
@@ -364,18 +417,7 @@ static bool is_ack_or_down(const pyvm_type* t, pyvm_slot v, void* ctx) {
 pyvm_pid pyvm_supervisor_start_link(const pyvm_sup_spec* spec) {
     if (!pyvm_sched_running())
         return 0;
-    sup* s = calloc(1, sizeof *s);
-    if (!s)
-        pyvm_raise(PYVM_EXC_MEMORY, NULL);
-    s->parent = pyvm_actor_self();
-    s->strategy = spec->strategy;
-    s->intensity = spec->intensity;
-    s->period_ms = spec->period_ms > 0 ? spec->period_ms : 5000;
-    s->name = spec->name ? xstrdup(spec->name) : NULL;
-    s->trace = spec->trace;
-    s->trace_ctx = spec->trace_ctx;
-    for (size_t i = 0; i < spec->nchildren; i++)
-        add_child(s, copy_spec(&spec->children[i]));
+    sup* s = sup_new(spec, pyvm_actor_self());
     pyvm_spawn_opts o = {.link = s->parent != 0, .trap_exit = true, .arg_free = free_sup};
     pyvm_pid pid = pyvm_actor_spawn_opt(sup_main, NULL, pyvm_slot_from_ptr(s), &o, NULL);
     if (!s->parent || !pid)

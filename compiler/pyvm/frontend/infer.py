@@ -14,10 +14,10 @@ import ast
 from dataclasses import dataclass, field
 
 from pyvm.frontend.errors import error, type_error, unsupported
-from pyvm.frontend.program import MATH_CONSTANTS, MATH_FUNCTIONS, FunctionInfo, ModuleInfo
-from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, RANGE, STR, BuiltinT, DictT, DictViewT, FnRefT, IterT,
-                                 ListT, MERGES, ModuleT, TupleT, Type, TypeVar, UnifyError, key_of, resolve,
-                                 unify)
+from pyvm.frontend.program import MATH_CONSTANTS, MATH_FUNCTIONS, PYVM_NAMES, FunctionInfo, ModuleInfo
+from pyvm.frontend.types import (BOOL, DYN, FLOAT, INT, NONE, PID, RANGE, STR, BuiltinT, CoroT, DictT, DictViewT,
+                                 FnRefT, IterT, ListT, MERGES, ModuleT, TupleT, Type, TypeVar, UnifyError, key_of,
+                                 resolve, unify)
 
 MAX_PASSES = 4
 
@@ -33,6 +33,10 @@ UNSUPPORTED_BUILTINS = {
     "staticmethod", "classmethod", "slice", "bytes", "bytearray", "memoryview", "complex", "__import__",
     "breakpoint", "help", "dir", "issubclass", "ascii", "exit", "quit",
 }
+
+# The actor primitives that need no import (seed 000 uses them bare); `exit` and `run` must come from pyvm.
+ACTOR_BUILTINS = PYVM_NAMES - {"exit", "run", "Pid"}
+
 
 class Deferred(Exception):
     """A type needed here is not decided yet; the statement is retried in the next pass."""
@@ -79,6 +83,22 @@ class UniformCall:
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """`if isinstance(m, T):` on a received message: inside the body `m` is the local `fresh` of type T."""
+
+    name: str
+    fresh: str
+    type: Type
+
+
+@dataclass(frozen=True)
+class Unbox:
+    """An annotated assignment of a received message: checked at run time against `type`."""
+
+    type: Type
+
+
+@dataclass(frozen=True)
 class BuiltinCall:
     name: str  # "len", "list.append", "math.sqrt", "str.split", ...
     detail: object = None
@@ -95,6 +115,9 @@ class Checker:
         self.calls_main = False
         self.active: list[Instance] = []  # instances being inferred, outermost first
         self.unfinished: list[Instance] = []
+        # Any `async def` makes this an actor program: safepoints in loops and calls, globals frozen.
+        self.actor_program = any(info.is_async for m in modules for info in _all_functions(m.top))
+        self.main_is_async = False
 
     def run(self) -> None:
         for module in self.modules:
@@ -107,8 +130,7 @@ class Checker:
             fn = _module_function(main, "main")
             if fn is not None:
                 self.calls_main = True
-                if fn.is_async:
-                    raise unsupported(main.source, fn.node, "async functions (actors arrive with the actor runtime)")
+                self.main_is_async = fn.is_async
                 if fn.params and len(fn.defaults) < len(fn.params):
                     raise error(main.source, fn.node, "call", "main() must take no arguments")
                 self.main_instance = self.instantiate(fn, None, [], main.top.node)
@@ -133,8 +155,6 @@ class Checker:
         inst = self.instances.get(key)
         if inst is not None:
             return inst
-        if func.is_async:
-            raise unsupported(func.module.source, func.node, "async functions (actors arrive with the actor runtime)")
         inst = Instance(func, parent, list(arg_types), TypeVar(), site=site)
         self.instances[key] = inst
         for name, t in zip(func.params, arg_types):
@@ -170,6 +190,12 @@ def _has_main_guard(tree: ast.Module) -> bool:
             if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names):
                 return True
     return False
+
+
+def _all_functions(info: FunctionInfo):
+    yield info
+    for inner in info.inner.values():
+        yield from _all_functions(inner)
 
 
 def _module_function(module: ModuleInfo, name: str) -> FunctionInfo | None:
@@ -248,7 +274,7 @@ class FunctionChecker:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return self.annotation(ast.parse(node.value, mode="eval").body)
         if isinstance(node, ast.Name):
-            simple = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR}
+            simple = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "Pid": PID}
             if node.id in simple:
                 return simple[node.id]
             if node.id in ("list", "List"):
@@ -314,7 +340,7 @@ class FunctionChecker:
             return "global", minst, minst.var(name)
         if name == "__name__":
             return "dunder-name", module, STR
-        if name in BUILTIN_FUNCTIONS:
+        if name in BUILTIN_FUNCTIONS or name in ACTOR_BUILTINS:
             return "builtin", name, BuiltinT(name)
         if name in UNSUPPORTED_BUILTINS:
             raise unsupported(self.source, node, f"{name}()")
@@ -327,6 +353,8 @@ class FunctionChecker:
             if attr in MATH_FUNCTIONS:
                 return "builtin", f"math.{attr}", BuiltinT(f"math.{attr}")
             raise unsupported(self.source, node, f"math.{attr}")
+        if target == "pyvm" and attr in PYVM_NAMES:
+            return "builtin", attr, BuiltinT(attr)
         if isinstance(target, str):
             raise unsupported(self.source, node, f"module '{target}'")
         if attr not in target.globals:
@@ -381,6 +409,11 @@ class FunctionChecker:
             self.unify(self.target_type(node.target), declared, node, f"'{node.target.id}'")
             return
         value = self.expr(node.value, expected=declared)
+        if value.prune() == DYN and declared.prune() != DYN:  # a received message, checked at run time
+            if not _sendable(declared):
+                raise self.fail(node, f"a message cannot be {resolve(declared, None)}")
+            self.inst.targets[id(node)] = Unbox(declared)
+            value = declared
         self.check_annotation(node.annotation, value, f"'{node.target.id}'")
         self.assign(node.target, value, node.value)
 
@@ -409,8 +442,44 @@ class FunctionChecker:
 
     def stmt_If(self, node: ast.If) -> None:
         self.condition(node.test)
-        self.block(node.body)
+        narrowing = self.narrowing(node)
+        if narrowing is None:
+            self.block(node.body)
+        else:
+            self.renames.append({narrowing.name: narrowing.fresh})
+            try:
+                self.block(node.body)
+            finally:
+                self.renames.pop()
         self.block(node.orelse)
+
+    def narrowing(self, node: ast.If) -> "Narrowing | None":
+        """`isinstance(m, int)` (or float, bool, str, Pid) on a local holding a received message narrows
+        `m` in the if-body, unless the body assigns `m`."""
+        test = node.test
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+                and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and isinstance(test.args[1], ast.Name)):
+            return None
+        subject, cls = test.args[0].id, test.args[1].id
+        target = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "Pid": PID}.get(cls)
+        if target is None or self.inst.types.get(id(test.args[0]), NONE).prune() != DYN:
+            return None
+        if any(isinstance(n, ast.Name) and n.id == subject and isinstance(n.ctx, ast.Store)
+               for stmt in node.body for n in ast.walk(stmt)):
+            return None
+        name = self.local_name(subject)
+        if name not in self.func.locals:
+            return None
+        fresh = f"{name}.n{node.lineno}_{node.col_offset}"
+        self.func.locals.add(fresh)
+        self.unify(self.inst.var(fresh), target, node, f"'{subject}'")
+        narrowing = Narrowing(name, fresh, target)
+        self.inst.targets[id(node)] = narrowing
+        return narrowing
+
+    def stmt_Match(self, node: ast.Match) -> None:
+        from pyvm.frontend.infer_match import check_match
+        check_match(self, node)
 
     def stmt_While(self, node: ast.While) -> None:
         self.condition(node.test)
@@ -436,6 +505,7 @@ class FunctionChecker:
         for target in node.targets:
             if not isinstance(target, ast.Subscript) or isinstance(target.slice, ast.Slice):
                 raise unsupported(self.source, target, "del of anything but a list or dict item")
+            self.check_not_global_container(target.value)
             container = self.need(self.expr(target.value), target.value, "the container")
             if isinstance(container, ListT):
                 self.expect(self.expr(target.slice), INT, target.slice, "a list index")
@@ -454,6 +524,15 @@ class FunctionChecker:
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
     # ---- assignment ------------------------------------------------------------------------------
+
+    def check_not_global_container(self, node: ast.expr) -> None:
+        """In an actor program, module-level lists and dicts are shared by every actor: only the module
+        body may change them (ACTORS.md §1)."""
+        if not self.checker.actor_program or self.func.is_module or not isinstance(node, ast.Name):
+            return
+        if self.lookup(node.id, node)[0] == "global":
+            raise unsupported(self.source, node, f"changing the module-level global '{node.id}' from a function "
+                                                 "(module globals are immutable across actors)")
 
     def check_assignable(self, target: ast.Name) -> None:
         name = self.local_name(target.id)
@@ -490,6 +569,7 @@ class FunctionChecker:
                 self.assign(elt, t, value_node)
             self.inst.types[id(target)] = value
         elif isinstance(target, ast.Subscript):
+            self.check_not_global_container(target.value)
             container = self.need(self.expr(target.value), target.value, "the container")
             if isinstance(target.slice, ast.Slice):
                 raise unsupported(self.source, target, "assignment to a slice")
@@ -572,6 +652,7 @@ class FunctionChecker:
         a = self.need(left, node, "the left operand")
         b = self.need(right, node, "the right operand")
         name = type(op).__name__
+        self.not_dynamic(node, a, b)
         numeric = (INT, FLOAT, BOOL)
         if a in numeric and b in numeric:
             if name == "Div":
@@ -601,8 +682,15 @@ class FunctionChecker:
             raise unsupported(self.source, node, "%-formatting of strings (use an f-string)")
         raise self.fail(node, f"unsupported operand types for {_OP_TEXT.get(name, name)}: '{a}' and '{b}'")
 
+    def not_dynamic(self, node: ast.AST, *types: Type) -> None:
+        if DYN in types:
+            raise self.fail(node, "a received message has no static type here: narrow it first with isinstance(), "
+                                  "match, or an annotated assignment (x: int = msg)")
+
     def expr_UnaryOp(self, node: ast.UnaryOp) -> Type:
         t = self.need(self.expr(node.operand), node, "the operand")
+        if not isinstance(node.op, ast.Not):
+            self.not_dynamic(node, t)
         if isinstance(node.op, ast.Not):
             return BOOL
         if t not in (INT, FLOAT, BOOL):
@@ -635,6 +723,8 @@ class FunctionChecker:
         name = type(op).__name__
         if name in ("Is", "IsNot"):
             a, b = left.prune(), right.prune()
+            if NONE in (a, b) and ({a, b} - {NONE}) <= {DYN, PID}:
+                return
             if NONE not in (a, b):
                 raise unsupported(self.source, node, "'is' except 'is None' / 'is not None'")
             return
@@ -662,10 +752,13 @@ class FunctionChecker:
         numeric = (INT, FLOAT, BOOL)
         if a in numeric and b in numeric:
             return
+        if name in ("Eq", "NotEq") and DYN in (a, b):
+            return  # Python's == between a received message and any value, decided at run time
         if name in ("Eq", "NotEq"):
             if _comparable(a, b) or _disjoint(a, b):
                 return
             raise unsupported(self.source, node, f"comparing {a} with {b}")
+        self.not_dynamic(node, a, b)
         if _comparable(a, b) and _orderable(a):
             return
         raise self.fail(node, f"'{_CMP_TEXT[name]}' not supported between instances of '{a}' and '{b}'")
@@ -730,6 +823,7 @@ class FunctionChecker:
 
     def expr_Subscript(self, node: ast.Subscript) -> Type:
         base = self.need(self.expr(node.value), node.value, "the subscripted value")
+        self.not_dynamic(node, base)
         if isinstance(node.slice, ast.Slice):
             for part in (node.slice.lower, node.slice.upper, node.slice.step):
                 if part is not None:
@@ -804,8 +898,9 @@ class FunctionChecker:
         from pyvm.frontend.infer_calls import call_type
         return call_type(self, node)
 
-    def expr_Await(self, node) -> Type:
-        raise unsupported(self.source, node, "await (actors arrive with the actor runtime)")
+    def expr_Await(self, node: ast.Await) -> Type:
+        from pyvm.frontend.infer_actors import await_type
+        return await_type(self, node)
 
     # ---- iteration -------------------------------------------------------------------------------
 
@@ -815,6 +910,7 @@ class FunctionChecker:
 
     def item_of(self, t: Type, node: ast.AST) -> Type:
         t = t.prune()
+        self.not_dynamic(node, t)
         if t == RANGE:
             return INT
         if t == STR:
@@ -842,6 +938,20 @@ class FunctionChecker:
         raise self.fail(node, f"'{t}' object is not iterable")
 
 
+def _sendable(t: Type) -> bool:
+    """Can a value of this type be a message (copied between heaps)?"""
+    t = t.prune()
+    if t in (INT, FLOAT, BOOL, NONE, STR, PID, DYN):
+        return True
+    if isinstance(t, ListT):
+        return _sendable(t.elem)
+    if isinstance(t, DictT):
+        return _sendable(t.key) and _sendable(t.value)
+    if isinstance(t, TupleT):
+        return all(_sendable(x) for x in t.items)
+    return False
+
+
 def _falls_through(body: list[ast.stmt]) -> bool:
     """Can control reach the end of this statement list (so the function may return None)?"""
     if not body:
@@ -853,6 +963,10 @@ def _falls_through(body: list[ast.stmt]) -> bool:
         return _falls_through(last.body) or _falls_through(last.orelse)
     if isinstance(last, ast.While) and isinstance(last.test, ast.Constant) and last.test.value is True:
         return _breaks_out(last.body)
+    if isinstance(last, ast.Match):  # ends only through its cases when the last one always matches
+        final = last.cases[-1]
+        irrefutable = final.guard is None and isinstance(final.pattern, ast.MatchAs) and final.pattern.pattern is None
+        return not irrefutable or any(_falls_through(case.body) for case in last.cases)
     return True
 
 

@@ -6,8 +6,8 @@ import ast
 
 from pyvm.frontend.errors import error, unsupported
 from pyvm.frontend.infer import MATH_FUNCTIONS, BuiltinCall, UserCall
-from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, RANGE, STR, BuiltinT, DictT, DictViewT, FnRefT, IterT,
-                                 ListT, ModuleT, TupleT, Type, TypeVar, UnifyError, unify)
+from pyvm.frontend.types import (BOOL, CHILD_SPEC, FLOAT, INT, NONE, RANGE, STR, SUPERVISOR, BuiltinT, CoroT, DictT,
+                                 DictViewT, FnRefT, IterT, ListT, ModuleT, TupleT, Type, TypeVar, UnifyError, unify)
 
 NUMERIC = (INT, FLOAT, BOOL)
 
@@ -71,6 +71,8 @@ def bind_arguments(fc, node: ast.Call, info, name: str) -> list[ast.expr | None]
 def uniform_call(fc, node: ast.Call, fn: FnRefT) -> Type:
     """A call through a set of functions: one signature for all; each member instantiated with it."""
     root = fn.prune()
+    if any(f.is_async for f, _ in root.members):
+        raise unsupported(fc.source, node, "a call through a variable that may be one of several async functions")
     arities = {len(f.params) for f, _ in root.members}
     if node.keywords:
         raise unsupported(fc.source, node, "keyword arguments in a call through a function variable")
@@ -107,6 +109,8 @@ def user_call(fc, node: ast.Call, fn: FnRefT) -> Type:
             arg_types.append(fc.need(fc.expr(a), a, f"argument '{p}'"))
     inst = fc.checker.instantiate(info, fn.parent, arg_types, node)
     fc.inst.targets[id(node)] = UserCall(inst, tuple(args), node.func)
+    if info.is_async:  # a coroutine: runs when awaited or spawned
+        return CoroT(inst.ret)
     return inst.ret
 
 
@@ -155,8 +159,12 @@ def _call_key(fc, key_node: ast.expr, item: Type) -> Type:
 
 
 def builtin_type(fc, node: ast.Call, name: str) -> Type:
+    from pyvm.frontend.infer import ACTOR_BUILTINS
     args = node.args
     fc.inst.targets[id(node)] = BuiltinCall(name)
+    if name in ACTOR_BUILTINS or name in ("exit", "run"):
+        from pyvm.frontend.infer_actors import actor_builtin_type
+        return actor_builtin_type(fc, node, name)
     if name == "print":
         _arity(fc, node, name, 0, 1 << 30, ("sep", "end"))
         for a in args:
@@ -299,16 +307,16 @@ def builtin_type(fc, node: ast.Call, name: str) -> Type:
 def _isinstance_classes(fc, node: ast.expr) -> None:
     names = node.elts if isinstance(node, ast.Tuple) else [node]
     for n in names:
-        if not (isinstance(n, ast.Name) and n.id in ("int", "float", "str", "bool", "list", "dict", "tuple")):
+        if not (isinstance(n, ast.Name) and n.id in ("int", "float", "str", "bool", "list", "dict", "tuple", "Pid")):
             raise unsupported(fc.source, n, f"isinstance() with '{ast.unparse(n)}'")
 
 
 def _printable(fc, t: Type, node: ast.AST) -> None:
     t = t.prune()
-    if isinstance(t, (FnRefT, ModuleT, BuiltinT, IterT, DictViewT)) or t == RANGE:
+    if isinstance(t, (FnRefT, ModuleT, BuiltinT, IterT, DictViewT, CoroT)) or t in (RANGE, SUPERVISOR, CHILD_SPEC):
         raise unsupported(fc.source, node, f"printing a {t}")
     for sub in t.walk():  # an unconstrained element type (print([])) is settled as int at the end
-        if isinstance(sub, (FnRefT, ModuleT, BuiltinT)):
+        if isinstance(sub, (FnRefT, ModuleT, BuiltinT, CoroT)) or sub in (SUPERVISOR, CHILD_SPEC):
             raise unsupported(fc.source, node, f"printing a {t}")
 
 
@@ -352,6 +360,8 @@ def method_type(fc, node: ast.Call, base: Type, name: str) -> Type:
     else:
         raise error(fc.source, node.func, "attribute", f"'{base}' object has no attribute '{name}'")
     full = f"{kind}.{name}"
+    if full in _MUTATING:
+        fc.check_not_global_container(node.func.value)
     fc.inst.targets[id(node)] = BuiltinCall(full)
     sig = _METHODS.get(full)
     if sig is None:
@@ -488,5 +498,7 @@ _METHODS = {
     "dict.setdefault": (1, 2, ()), "dict.pop": (1, 2, ()), "dict.copy": (0, 0, ()), "dict.clear": (0, 0, ()),
     "dict.update": (1, 1, ()),
 }
+_MUTATING = {"list.append", "list.extend", "list.insert", "list.pop", "list.remove", "list.sort", "list.reverse",
+             "list.clear", "dict.setdefault", "dict.pop", "dict.clear", "dict.update"}
 _KNOWN_UNSUPPORTED = {"format", "encode", "partition", "rpartition", "splitlines", "expandtabs", "translate",
                       "maketrans", "casefold", "popitem", "fromkeys"}

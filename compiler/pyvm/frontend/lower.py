@@ -190,17 +190,30 @@ class ProgramLowering:
             b.call(Sym(name), [ctx], VOID)
         status = i64(0)
         main = self.checker.main_instance
-        if main is not None:  # as `sys.exit(main())` would: an int result is the exit status
+        if main is not None and main.func.is_async:  # the first actor; 0, or 1 if it crashed
+            status = self._run_async_main(b, main)
+        elif main is not None:  # as `sys.exit(main())` would: an int result is the exit status
             ret = resolve(main.ret).prune()
             result = b.call(Sym(self.function_name(main)), [ctx], kir_type(ret))
             if ret == INT:
                 status = result
             elif ret == BOOL:
                 status = b.cast("ZEXT", result, I64)
-            while self.pending:  # main's instance was not reached from module code
-                self.module.functions.append(self._lower_instance(self.pending.pop()))
+        while self.pending:  # main's instance (and its thunks' targets) were not reached from module code
+            self.module.functions.append(self._lower_instance(self.pending.pop()))
         b.ret(status)
         self.module.functions.append(fn)
+
+    def _run_async_main(self, b: Builder, main: Instance):
+        """pyvm_coro_run_main of the coroutine main() (ACTORS.md §3: a tuple (entry, runner))."""
+        from pyvm.frontend.lower_actors import coroutine_thunks, coroutine_type
+        entry, runner = coroutine_thunks(self, main)
+        ctype = b.load(PTR, self.descriptor(coroutine_type(self, main)), hint="type")
+        coro = b.call(self.extern("pyvm_tuple_new", [PTR, I64], PTR), [ctype, i64(2)], PTR, "coro")
+        for i, fn in enumerate((entry, runner)):
+            b.store(b.cast("PTR2INT", Sym(fn), I64), b.gep(coro, i64(i), 8, 24, "slotp"))
+        slot = b.cast("PTR2INT", coro, I64)
+        return b.call(self.extern("pyvm_coro_run_main", [PTR, I64], I64), [ctype, slot], I64, "status")
 
 
 def lower_program(checker: Checker) -> Module:

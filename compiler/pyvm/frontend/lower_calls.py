@@ -6,7 +6,8 @@ import ast
 
 from pyvm.frontend.errors import unsupported
 from pyvm.frontend.infer import BuiltinCall, Instance, UniformCall, UserCall
-from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, RANGE, STR, DictT, DictViewT, FnRefT, IterT, ListT,
+from pyvm.frontend.infer_actors import ActorCall
+from pyvm.frontend.types import (BOOL, DYN, FLOAT, INT, NONE, PID, RANGE, STR, DictT, DictViewT, FnRefT, IterT, ListT,
                                  TupleT, Type, kir_type, resolve)
 from pyvm.kir import NULL, Const, Sym, i1, i64
 from pyvm.kir.types import F64, I1, I64, PTR, VOID
@@ -28,6 +29,8 @@ class CallLowering:
             return self.uniform_call(node)
         if isinstance(target, UserCall):
             return self.user_call(node, target)
+        if isinstance(target, ActorCall):
+            return self.actor_call(node, target)
         if isinstance(target, BuiltinCall):
             name = target.name
             if "." in name and not name.startswith("math."):
@@ -46,12 +49,15 @@ class CallLowering:
         self.needs_frame = True
         return self.b.call(Sym(name), values, ret)
 
-    def user_call(self, node: ast.Call, target: UserCall):
+    def user_call(self, node: ast.Call, target: UserCall, inline: bool = False):
+        """A direct call; of an `async def`, a coroutine unless awaited on the spot (`inline`)."""
         inst = target.instance
         args = []
         for pname, ptype, arg in zip(inst.func.params, inst.param_types, target.args):
             expr = arg if arg is not None else inst.func.defaults[pname]
             args.append(self.value(expr))
+        if inst.func.is_async and not inline:
+            return self.make_coroutine(inst, args)
         env = self.value(node.func) if inst.func.frees else None
         return self.call_instance(inst, env, args)
 
@@ -188,6 +194,8 @@ class CallLowering:
         if name == "round":
             return self.round_call(node)
         if name == "isinstance":
+            if self.type(args[0]).prune() == DYN:
+                return self.dyn_isinstance_of(self.value(args[0]), args[1])
             return i1(self.isinstance_result(self.type(args[0]).prune(), args[1]))
         if name == "list":
             if not args:
@@ -219,7 +227,7 @@ class CallLowering:
         names = [n.id for n in (classes.elts if isinstance(classes, ast.Tuple) else [classes])]
         for n in names:
             if n == "int" and t in (INT, BOOL) or n == "float" and t == FLOAT or n == "str" and t == STR \
-                    or n == "bool" and t == BOOL or n == "list" and isinstance(t, ListT) \
+                    or n == "bool" and t == BOOL or n == "Pid" and t == PID or n == "list" and isinstance(t, ListT) \
                     or n == "dict" and isinstance(t, DictT) or n == "tuple" and isinstance(t, TupleT):
                 return True
         return False

@@ -5,14 +5,42 @@ from __future__ import annotations
 import ast
 
 from pyvm.frontend.errors import unsupported
-from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, RANGE, STR, DictT, DictViewT, FnRefT, ListT, TupleT, Type,
-                                 kir_type)
+from pyvm.frontend.types import (BOOL, FLOAT, INT, NONE, PID, RANGE, STR, DictT, DictViewT, FnRefT, ListT, TupleT,
+                                 Type, kir_type)
 from pyvm.kir import NULL, Const, i1, i64
 from pyvm.kir.types import F64, I1, I64, PTR, VOID
 
 INT_MIN = -(1 << 63)
 LIST_LEN, LIST_CAP, LIST_ITEMS = 16, 24, 32  # runtime/core/list.h: compiled code reads these directly
 TUPLE_ITEMS = 24  # runtime/core/tuple.h: the slots follow the length inline
+
+
+def to_slot(b, v, t: Type):
+    """A value of type t as the runtime's 8-byte container slot (i64), emitted with builder b."""
+    t = t.prune()
+    if t in (INT, PID):
+        return v
+    if t == FLOAT:
+        return b.cast("BITCAST", v, I64)
+    if t == BOOL:
+        return b.cast("ZEXT", v, I64)
+    if t == NONE:
+        return i64(0)
+    return b.cast("PTR2INT", v, I64)
+
+
+def from_slot(b, s, t: Type):
+    """The value of type t a container slot holds (None for None)."""
+    t = t.prune()
+    if t in (INT, PID):
+        return s
+    if t == FLOAT:
+        return b.cast("BITCAST", s, F64)
+    if t == BOOL:
+        return b.cast("TRUNC", s, I1)
+    if t == NONE:
+        return None
+    return b.cast("INT2PTR", s, PTR)
 
 
 class ExprLowering:
@@ -32,28 +60,10 @@ class ExprLowering:
 
     def to_slot(self, v, t: Type):
         """A value as the runtime's 8-byte container slot (i64)."""
-        t = t.prune()
-        if t == INT:
-            return v
-        if t == FLOAT:
-            return self.b.cast("BITCAST", v, I64)
-        if t == BOOL:
-            return self.b.cast("ZEXT", v, I64)
-        if t == NONE:
-            return i64(0)
-        return self.b.cast("PTR2INT", v, I64)
+        return to_slot(self.b, v, t)
 
     def from_slot(self, s, t: Type):
-        t = t.prune()
-        if t == INT:
-            return s
-        if t == FLOAT:
-            return self.b.cast("BITCAST", s, F64)
-        if t == BOOL:
-            return self.b.cast("TRUNC", s, I1)
-        if t == NONE:
-            return None
-        return self.b.cast("INT2PTR", s, PTR)
+        return from_slot(self.b, s, t)
 
     def coerce(self, v, frm: Type, to: Type):
         frm, to = frm.prune(), to.prune()
@@ -333,6 +343,9 @@ class ExprLowering:
     def compare(self, op: ast.cmpop, a, at: Type, b, bt: Type):
         name = type(op).__name__
         at, bt = at.prune(), bt.prune()
+        special = self.dyn_compare(name, a, at, b, bt)
+        if special is not None:
+            return special
         if name in ("Is", "IsNot"):
             same = at == bt == NONE
             return i1(same if name == "Is" else not same)

@@ -6,9 +6,11 @@ import ast
 
 from pyvm.frontend.errors import unsupported
 from pyvm.frontend.infer import Instance, UserCall
+from pyvm.frontend.lower_actors import ActorLowering
 from pyvm.frontend.lower_calls import CallLowering
 from pyvm.frontend.lower_expr import ExprLowering
 from pyvm.frontend.lower_iter import IterLowering
+from pyvm.frontend.lower_match import MatchLowering
 from pyvm.frontend.types import INT, NONE, FnRefT, ListT, Type, descriptor, kir_type, resolve
 from pyvm.kir import NULL, Builder, Function, Label, Reg, Sym, i1, i64
 from pyvm.kir.types import I1, I32, I64, PTR, VOID
@@ -23,6 +25,7 @@ CANNOT_RAISE = frozenset({
     "pyvm_str_len", "pyvm_dict_len", "pyvm_tuple_len", "pyvm_tuple_get", "pyvm_tuple_set", "pyvm_str_eq",
     "pyvm_str_compare", "pyvm_str_char_at", "pyvm_dict_next_item", "pyvm_int_to_str", "pyvm_float_repr",
     "pyvm_bool_to_str", "pyvm_frame_leave", "pyvm_range_len", "pyvm_range_contains", "pyvm_str_contains",
+    "pyvm_safepoint",  # may end the actor (an exit signal), which prints no traceback
 })
 CELL_VALUE = 16  # runtime/core/obj.h: struct pyvm_cell
 
@@ -35,7 +38,7 @@ class Loop:
         self.continue_block, self.break_block = continue_block, break_block
 
 
-class FunctionLowering(ExprLowering, CallLowering, IterLowering):
+class FunctionLowering(ExprLowering, CallLowering, IterLowering, ActorLowering, MatchLowering):
     def __init__(self, program, inst: Instance, name: str, frameless: bool = False):
         self.p = program
         # A leaf that calls nothing which could raise or observe the shadow stack keeps its frame
@@ -143,6 +146,8 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         self.function_name = "<module>" if self.is_module else self.func.name
         if not self.frameless:
             self.frame_enter(self.function_name)
+        if not self.is_module:
+            self.rt_safepoint()
         for name in sorted(self.func.cells):
             t = resolve(self.inst.vars.get(name, NONE))
             cell_type = self.b.load(PTR, self.p.descriptor_spec(f"C({descriptor(t)})"), hint="type")
@@ -324,7 +329,7 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
-            self.assign(node.target, self.value(node.value), self.type(node.value))
+            self.assign(node.target, self.annotated_value(node), self.type(node.target))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         target = node.target
@@ -372,7 +377,8 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         then, otherwise, done = self.new_block("then"), self.new_block("else"), self.new_block("endif")
         self.branch(node.test, then, otherwise)
         self.b.position_at_end(then)
-        self.block(node.body)
+        if not self.narrowed_body(node):
+            self.block(node.body)
         if not self.b.terminated:
             self.b.jump(done)
         self.b.position_at_end(otherwise)
@@ -393,9 +399,6 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         self.b.position_at_end(orelse)
         self.block(node.orelse)
         self.goto(done)
-
-    def rt_safepoint(self) -> None:
-        """Loop back edges and function entries will call the scheduler's safepoint (actors issue)."""
 
     def stmt_For(self, node: ast.For) -> None:
         def body(values):
@@ -435,6 +438,8 @@ class FunctionLowering(ExprLowering, CallLowering, IterLowering):
         if isinstance(var_t, FnRefT) and var_t.uniform:
             raw = self.box_function(var_t, info, raw)
         self.store_var(node.name, raw)
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
 
     def closure_value(self, info):
         """The environment of a function created here: pointers to the cells it captures."""

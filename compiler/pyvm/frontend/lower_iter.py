@@ -40,6 +40,7 @@ class IterLowering:
         self.loops.pop()
         self.goto(step)
         it.advance()
+        self.rt_safepoint()
         self.b.jump(head)
         self.b.position_at_end(orelse_block)
         if orelse:

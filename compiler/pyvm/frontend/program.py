@@ -21,6 +21,11 @@ from pyvm.validate import Project
 BUILTIN_MODULES = {"math", "pyvm"}
 MATH_FUNCTIONS = {"sqrt": 1, "floor": 1, "ceil": 1, "sin": 1, "cos": 1, "tan": 1, "log": (1, 2), "exp": 1,
                   "isclose": 2, "fabs": 1, "log2": 1, "log10": 1, "pow": 2, "trunc": 1}
+# What `pyvm` provides (compiler/pyvm/ACTORS.md §1), importable and, except `exit`/`run`/`Pid`, also builtins.
+PYVM_NAMES = {"spawn", "send", "receive", "gather", "self_pid", "sleep", "monitor", "demonitor", "link", "unlink",
+              "trap_exit", "kill", "exit", "register", "whereis", "run", "Pid", "Supervisor", "ChildSpec",
+              "start_supervisor", "which_child", "terminate_child", "restart_child", "delete_child",
+              "count_children"}
 MATH_CONSTANTS = {"pi": FLOAT, "e": FLOAT, "inf": FLOAT, "nan": FLOAT, "tau": FLOAT}  # math.* the subset has
 
 
@@ -130,6 +135,20 @@ class ScopeBuilder(ast.NodeVisitor):
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._bind(node.id)
 
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name is not None:
+            self._bind(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name is not None:
+            self._bind(node.name)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest is not None:
+            self._bind(node.rest)
+        self.generic_visit(node)
+
     def visit_Global(self, node: ast.Global) -> None:
         if self.info.is_module:
             return
@@ -139,8 +158,8 @@ class ScopeBuilder(ast.NodeVisitor):
         self.info.nonlocals.update(node.names)
 
     def _function(self, node) -> None:
-        if isinstance(node, ast.AsyncFunctionDef):
-            raise unsupported(self.source, node, "async functions (actors arrive with the actor runtime)")
+        if isinstance(node, ast.AsyncFunctionDef) and not self.info.is_module:
+            raise unsupported(self.source, node, "async functions nested in functions (define actors at module level)")
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._bind(node.name)
             for d in node.decorator_list:
@@ -308,6 +327,8 @@ def _link_imports(module: ModuleInfo, by_path: dict[str, ModuleInfo], root: str)
             for alias in node.names:
                 if node.module == "math" and alias.name not in MATH_FUNCTIONS and alias.name not in MATH_CONSTANTS:
                     raise unsupported(module.source, node, f"math.{alias.name}")
+                if node.module == "pyvm" and alias.name not in PYVM_NAMES:
+                    raise unsupported(module.source, node, f"pyvm.{alias.name}")
                 sub = _module_for(f"{node.module}.{alias.name}", by_path, root)
                 if sub is not None:
                     module.imports[alias.asname or alias.name] = sub

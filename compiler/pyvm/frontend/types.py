@@ -37,6 +37,10 @@ class Prim(Type):
 
 INT, FLOAT, BOOL, NONE, STR = Prim("int"), Prim("float"), Prim("bool"), Prim("None"), Prim("str")
 RANGE = Prim("range")
+# Actors (compiler/pyvm/ACTORS.md): a pid (an i64 serial, 0 = None), a received message of dynamic type (a box:
+# the runtime's descriptor `A`), and the opaque supervisor specs (malloc'd by the runtime, never traced).
+PID, DYN = Prim("Pid"), Prim("Any")
+SUPERVISOR, CHILD_SPEC = Prim("Supervisor"), Prim("ChildSpec")
 
 
 class TypeVar(Type):
@@ -134,6 +138,21 @@ class IterT(Type):
         yield self
         for t in self.sources:
             yield from t.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class CoroT(Type):
+    """A coroutine: what calling an `async def` gives before it is awaited or spawned. At run time a
+    tuple (actor entry, inline runner, arguments...) whose own header describes it (ACTORS.md §3)."""
+
+    ret: Type
+
+    def __str__(self) -> str:
+        return f"coroutine[{self.ret}]"
+
+    def walk(self):
+        yield self
+        yield from self.ret.walk()
 
 
 class FnRefT(Type):
@@ -270,6 +289,9 @@ def unify(a: Type, b: Type) -> Type:
         return a
     if isinstance(a, FnRefT) and isinstance(b, FnRefT):
         return merge_functions(a, b)
+    if isinstance(a, CoroT) and isinstance(b, CoroT):
+        _nested(a.ret, b.ret, a, b)
+        return a
     raise UnifyError(f"{a} vs {b}")
 
 
@@ -302,6 +324,8 @@ def resolve(t: Type, default: Type | None = INT) -> Type:
         return DictViewT(resolve(t.dict, default), t.kind)
     if isinstance(t, IterT):
         return IterT(t.kind, tuple(resolve(x, default) for x in t.sources))
+    if isinstance(t, CoroT):
+        return CoroT(resolve(t.ret, default))
     return t
 
 
@@ -329,6 +353,8 @@ def key_of(t: Type) -> object:
         return ("module", id(t.module))
     if isinstance(t, BuiltinT):
         return ("builtin", t.name)
+    if isinstance(t, CoroT):
+        return ("coro", key_of(t.ret))
     raise TypeError(t)
 
 
@@ -347,6 +373,8 @@ def kir_type(t: Type) -> kt.Type:
         return kt.I1
     if t == NONE:
         return kt.VOID
+    if t == PID:
+        return kt.I64
     return kt.PTR
 
 
@@ -355,13 +383,14 @@ def descriptor(t: Type) -> str:
     hashes and (later) traces a value it holds in an 8-byte slot."""
     t = t.prune()
     if isinstance(t, Prim):
-        return {"int": "i", "float": "f", "bool": "b", "None": "n", "str": "s"}[t.name]
+        return {"int": "i", "float": "f", "bool": "b", "None": "n", "str": "s", "Pid": "P", "Any": "A",
+                "Supervisor": "i", "ChildSpec": "i"}[t.name]
     if isinstance(t, ListT):
         return f"L({descriptor(t.elem)})"
     if isinstance(t, DictT):
         return f"D({descriptor(t.key)},{descriptor(t.value)})"
     if isinstance(t, TupleT):
         return "T(" + ",".join(descriptor(x) for x in t.items) + ")"
-    if isinstance(t, FnRefT):
-        return "F"
+    if isinstance(t, (FnRefT, CoroT)):
+        return "F"  # a self-describing object: the collector traces it by its own header
     raise TypeError(f"no runtime descriptor for {t}")

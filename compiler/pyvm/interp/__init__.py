@@ -7,9 +7,9 @@ See machine.py for the structure (Interpreter = module state, Thread = one frame
 codegen.py for how functions are compiled to Python once before they run.
 """
 
-from pyvm.interp.errors import KirError, KirTrap, ProgramExit, Where
+from pyvm.interp.errors import KirError, KirTrap, ProgramExit, Suspend, Where
 from pyvm.interp.machine import (DEFAULT_MAX_DEPTH, Interpreter, Thread, default_libraries,
                                  run_program, to_kir_value)
 
-__all__ = ["Interpreter", "Thread", "KirTrap", "KirError", "ProgramExit", "Where", "run_program",
+__all__ = ["Interpreter", "Thread", "KirTrap", "KirError", "ProgramExit", "Suspend", "Where", "run_program",
            "default_libraries", "to_kir_value", "DEFAULT_MAX_DEPTH"]

@@ -297,7 +297,10 @@ class FunctionCompiler:
             return False
         callee = ins.operands[0]
         if isinstance(callee, Sym):
-            return self.machine.function_code(callee.name) is not None
+            if self.machine.function_code(callee.name) is not None:
+                return True
+            entry = self.machine.extern_entry(callee.name)  # a hook that may suspend its thread
+            return entry is not None and entry.suspends
         return True
 
     # -- structure --
@@ -716,6 +719,10 @@ class FunctionCompiler:
             if entry is None:
                 what = "data" if self.machine.symbol_address(callee.name) is not None else "unknown symbol"
                 self.trap(f"call of {what} ${callee.name}")
+                return
+            if entry.suspends:  # ends the segment, like an indirect call, so the thread can stop here
+                site = self._site(INDIRECT, ins, seg)
+                self.out(f"return ({self.add_const('C', site)}, [{', '.join(vals)}], {entry.address})")
                 return
             call = f"{self.add_const('X', entry.call)}({', '.join(vals)})"
             if dest is None:

@@ -73,5 +73,18 @@ class ProgramExit(Exception):
         self.status = status
 
 
+class Suspend(Exception):
+    """Raised by a Python extern hook to suspend the calling thread (see `Thread.step`).
+
+    The hook must have been declared suspending (`Interpreter(..., suspending={name})`): its calls
+    end a segment, so the thread stops exactly at the call. `request` is whatever the hook wants its
+    scheduler to see (`Thread.request`); the scheduler later calls `Thread.resume(value)` with the
+    call's result."""
+
+    def __init__(self, request=None):
+        super().__init__("thread suspended in an extern call")
+        self.request = request
+
+
 class KirError(Exception):
     """The interpreter was asked for something impossible: an unknown function, wrong arguments."""

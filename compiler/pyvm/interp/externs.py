@@ -56,22 +56,23 @@ class ExternEntry:
     """One resolved extern: `call(*args)` takes and returns KIR values; `address` is what `$name` is
     as a value (the real C address, or an interpreter address for Python hooks and unresolved names)."""
 
-    __slots__ = ("name", "params", "ret", "call", "address", "kind")
+    __slots__ = ("name", "params", "ret", "call", "address", "kind", "suspends")
 
     def __init__(self, name: str, params: list[Type], ret: Type, call: Callable, address: int | None,
-                 kind: str):
+                 kind: str, suspends: bool = False):
         self.name, self.params, self.ret, self.call = name, list(params), ret, call
         self.address, self.kind = address, kind  # kind: "python", "c", "missing"
+        self.suspends = suspends  # a Python hook that may raise Suspend (see machine.Suspend)
 
 
-def python_entry(name: str, params: list[Type], ret: Type, fn: Callable) -> ExternEntry:
+def python_entry(name: str, params: list[Type], ret: Type, fn: Callable, suspends: bool = False) -> ExternEntry:
     norm = normalizer(ret)
 
     def call(*args):
         return norm(fn(*args))
 
     call.__name__ = f"extern_{name}"
-    return ExternEntry(name, params, ret, call, None, "python")
+    return ExternEntry(name, params, ret, call, None, "python", suspends)
 
 
 def missing_entry(name: str, params: list[Type], ret: Type, searched: str) -> ExternEntry:

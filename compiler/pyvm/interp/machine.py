@@ -4,6 +4,13 @@ An `Interpreter` is module-level state shared by every thread: compiled function
 buffers), resolved externs and the interpreter's function addresses. A `Thread` is one explicit
 stack of frames; `Thread.step(budget)` runs about `budget` instructions and returns, so several
 threads can be run round-robin, and no KIR call ever recurses in Python.
+
+A Python extern hook declared *suspending* (`Interpreter(..., suspending={"name"})`) may stop its
+thread in the middle of the call: it raises `Suspend(request)`, `step` returns with `thread.pending`
+(the call site) and `thread.request` set, the frame left at the call; the scheduler does whatever the
+request asks (wait for a message, a timer...) and calls `thread.resume(value)`, which stores `value`
+as the call's result and lets the next `step` continue after the call. Green threads (the actor
+mode in `pyvm.interp.actors`) are built on this.
 """
 
 from __future__ import annotations
@@ -18,9 +25,9 @@ from pyvm.kir.types import VOID, Type
 
 from pyvm.interp import codegen
 from pyvm.interp.codegen import RET, CallSite, FunctionCode
-from pyvm.interp.errors import KirError, KirTrap, ProgramExit, Where
+from pyvm.interp.errors import KirError, KirTrap, ProgramExit, Suspend, Where
 from pyvm.interp.externs import (CodeAddressCheck, ExternEntry, c_function, find_c_symbol, load_library,
-                                 missing_entry, python_entry)
+                                 missing_entry, normalizer, python_entry)
 from pyvm.interp.memory import (FAKE_BASE, MASK64, MIN_ADDRESS, buffer_type, describe_bad_address,
                                 make_atomic_ops, make_bulk_ops, new_buffer)
 
@@ -65,9 +72,12 @@ class Thread:
         self.done = False
         self.result = None
         self.trap: BaseException | None = None
+        self.pending: CallSite | None = None  # the suspended extern call, until resume()
+        self.request = None  # what the suspending hook asked for (Suspend.request)
 
     def __repr__(self) -> str:
-        state = "done" if self.done else "trapped" if self.trap else f"depth {len(self.frames)}"
+        state = ("done" if self.done else "trapped" if self.trap else "suspended" if self.pending
+                 else f"depth {len(self.frames)}")
         return f"<Thread {self.name} {state}, {self.steps} steps>"
 
     def stack(self) -> list[Where]:
@@ -82,6 +92,9 @@ class Thread:
         interpreter's), trap."""
         limit = self.interp.max_steps if max_steps is None else max_steps
         while not self.done:
+            if self.pending is not None:
+                raise KirError(f"thread {self.name} suspended at {self._pending_name()}: run() cannot "
+                               f"wait for it (resume it, or use step())")
             if limit is None:
                 self.step(UNLIMITED)
                 continue
@@ -102,6 +115,8 @@ class Thread:
             return True
         if self.trap is not None:
             raise KirError(f"thread {self.name} trapped already") from self.trap
+        if self.pending is not None:
+            raise KirError(f"thread {self.name} is suspended at {self._pending_name()}: resume() it first")
         frames = self.frames
         r = frames[-1]
         code = r[1]
@@ -152,6 +167,10 @@ class Thread:
                 # an indirect call: (site, args, address)
                 try:
                     callee = interp.indirect_target(site, res[2], res[1])
+                except Suspend as exc:  # a suspending hook: stop at the call, resume() finishes it
+                    self.pending, self.request = site, exc.request
+                    self.pc = site.cont
+                    return False
                 except Trap as exc:
                     raise _At(site, str(exc)) from None
                 except Exception as exc:
@@ -177,6 +196,20 @@ class Thread:
         finally:
             self.steps += budget - left
 
+    def resume(self, value=None) -> None:
+        """Finish the suspended extern call with `value` as its result (converted to the call's
+        type; ignored for void); the next `step` continues after the call."""
+        site = self.pending
+        if site is None:
+            raise KirError(f"thread {self.name} is not suspended")
+        self.pending = self.request = None
+        if site.dest:
+            self.frames[-1][site.dest] = normalizer(site.sig[1])(value)
+
+    def _pending_name(self) -> str:
+        site = self.pending
+        return str(site.code.where(site.block, site.index)) if site is not None else "?"
+
     # -- traps --
     def _fail(self, exc: BaseException):
         self.trap = exc
@@ -184,6 +217,9 @@ class Thread:
 
     def _located(self, exc: BaseException, code: FunctionCode, pc: int) -> BaseException:
         """A KirTrap naming the instruction for a Trap; other exceptions get the location as a note."""
+        if isinstance(exc, Suspend):
+            where = code.where(*code.seg_where[pc])
+            return KirError(f"an extern not declared suspending raised Suspend (in the segment at {where})")
         if isinstance(exc, (KirTrap, ProgramExit)) or any(
                 n.startswith("while interpreting") for n in getattr(exc, "__notes__", ())):
             return exc
@@ -240,16 +276,23 @@ class Interpreter:
     ints, floats, pointers as ints), then in `libraries` (paths, ctypes.CDLL objects, or None for the
     process itself), in order. An extern found nowhere traps when called. `max_steps` bounds the
     instructions of one `call` (None: no bound); `max_depth` bounds nested KIR calls.
+
+    `suspending` names Python externs that may suspend their thread (raise `Suspend`; see Thread).
+    `c_caller(addr, params, ret)`, when given, makes the callable for every C function the program
+    calls (externs and C function pointers) instead of a plain ctypes call (actor mode's guard).
     """
 
     def __init__(self, module: Module, libraries: Iterable = (), externs: Mapping[str, Callable] | None = None,
-                 *, max_steps: int | None = None, max_depth: int = DEFAULT_MAX_DEPTH, verify: bool = True):
+                 *, max_steps: int | None = None, max_depth: int = DEFAULT_MAX_DEPTH, verify: bool = True,
+                 suspending: Iterable[str] = (), c_caller: Callable | None = None):
         if verify:
             from pyvm.kir.verifier import verify as verify_module
             verify_module(module)
         self.module = module
         self.libraries = [load_library(lib) for lib in libraries]
         self.python_externs = dict(externs or {})
+        self.suspending = frozenset(suspending)
+        self.c_caller = c_caller or c_function
         self.max_steps, self.max_depth = max_steps, max_depth
         self._fake: dict[int, object] = {}  # interpreter address -> FunctionCode | ExternEntry
         self._next_fake = FAKE_BASE
@@ -305,11 +348,12 @@ class Interpreter:
         if decl is None:
             return None
         if name in self.python_externs:
-            entry = python_entry(name, decl.params, decl.ret, self.python_externs[name])
+            entry = python_entry(name, decl.params, decl.ret, self.python_externs[name],
+                                 name in self.suspending)
         else:
             addr = find_c_symbol(self.libraries, name)
             if addr is not None:
-                entry = ExternEntry(name, decl.params, decl.ret, c_function(addr, decl.params, decl.ret),
+                entry = ExternEntry(name, decl.params, decl.ret, self.c_caller(addr, decl.params, decl.ret),
                                     addr, "c")
             else:
                 searched = ("not given as a Python extern and not found in "
@@ -366,7 +410,7 @@ class Interpreter:
             key = (addr, site.sig)
             fn = self._c_calls.get(key)
             if fn is None:
-                fn = self._c_calls[key] = c_function(addr, params, ret)
+                fn = self._c_calls[key] = self.c_caller(addr, params, ret)
             result = fn(*args)
         return None if ret == VOID else result
 
@@ -440,8 +484,12 @@ def run_program(module: Module, *, libraries: Iterable | None = None,
                 externs: Mapping[str, Callable] | None = None, max_steps: int | None = None,
                 verify: bool = True) -> int:
     """Run a whole program: the runtime's `pyvm_rt_init` (when present), `pyvm_program_main` (an i64
-    exit status), then `pyvm_flush` (when present, also after a trap). Returns the exit status."""
+    exit status), then `pyvm_flush` (when present, also after a trap). Returns the exit status.
+    A module declaring any `pyvm_coro_*` extern is an actor program: `pyvm.interp.actors` runs it."""
     libs = default_libraries() if libraries is None else list(libraries)
+    if any(e.name.startswith("pyvm_coro_") for e in module.externs):  # an actor program
+        from pyvm.interp.actors import run_actor_program
+        return run_actor_program(module, libs, externs, max_steps=max_steps, verify=verify)
     interp = Interpreter(module, libs, externs, max_steps=max_steps, verify=verify)
     if interp.function_code("pyvm_program_main") is None:
         raise KirError("the module has no function $pyvm_program_main")

@@ -95,6 +95,10 @@ typedef struct pyvm_spawn_opts {
     size_t heap_initial;     /* 0: the runtime's default */
     size_t heap_max;         /* 0: the runtime's default */
     void (*arg_free)(void*); /* raw (NULL type) argument: called with it when the actor is gone */
+    /* Where the language's pyvm_coro_return sends the actor's result (runtime/lang/actors.h):
+     * 0: nowhere; else reply_to gets a message carrying reply_tag and the result (gather). */
+    pyvm_pid reply_to;
+    int64_t reply_tag;
 } pyvm_spawn_opts;
 
 /* New actor running fn(arg); arg (of type arg_type) is deep-copied now.
@@ -233,6 +237,17 @@ bool pyvm_supervisor_delete_child(pyvm_pid sup, const char* id);
 /* (actor) The pid of child `id` (0 if not running), and the number of children. */
 pyvm_pid pyvm_supervisor_which_child(pyvm_pid sup, const char* id);
 int64_t pyvm_supervisor_count_children(pyvm_pid sup);
+/* (actor) Runs a supervisor in the calling actor itself, which traps exits from
+ * here on. Its parent, whose exit signal shuts it down, is the actor that
+ * spawned the caller; once its children are started it tells the parent so
+ * (a message any supervisor ignores unless it waits for it). Never returns. */
+_Noreturn void pyvm_supervisor_run(const pyvm_sup_spec* spec);
+/* A child's start function for a nested supervisor living in the child actor
+ * itself: its raw argument (arg_type NULL) is a pyvm_sup_spec* that outlives
+ * the tree, run with pyvm_supervisor_run. A supervisor starting such a child
+ * waits until it has started its own children (a tree starts synchronously,
+ * as OTP's start_link of a supervisor child does). */
+void pyvm_supervisor_child(pyvm_tstate* ts, pyvm_slot spec);
 
 #ifdef __cplusplus
 }

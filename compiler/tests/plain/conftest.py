@@ -1,0 +1,1 @@
+"""The plain-Python pyvm module's tests (helpers live in plain_helpers.py)."""

@@ -1,6 +1,0 @@
-async def fetch() -> int:  # ERROR
-    return 1
-
-
-def main():
-    print("hello")

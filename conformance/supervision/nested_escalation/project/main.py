@@ -1,0 +1,66 @@
+"""The inner supervisor gives up, then the outer one (max_restarts=0): the failure escalates to main.
+"""
+
+from pyvm import (ChildSpec, Pid, Supervisor, count_children, exit, receive, run, self_pid, send,
+                  start_supervisor, trap_exit, which_child)
+
+
+async def worker(name: str) -> None:
+    count = 0
+    while True:
+        msg = await receive()
+        match msg:
+            case ("ping", Pid(sender)):
+                count += 1
+                print(f"{name}: ping {count}")
+                await send(sender, ("pong", name))
+            case "divide":
+                print(f"{name}: dividing by zero")
+                print(count / (count - count))
+            case ("exit", str(reason)):
+                print(f"{name}: exit {reason}")
+                exit(reason)
+            case "return":
+                print(f"{name}: returning")
+                return
+
+
+async def ping(sup: Pid, cid: str) -> None:
+    await send(which_child(sup, cid), ("ping", self_pid()))
+    await receive(where=lambda m: m == ("pong", cid))
+
+
+async def wait_exit(sup: Pid) -> None:
+    m = await receive(where=lambda m: is_exit_from(m, sup))
+    match m:
+        case ("EXIT", _, str(reason)):
+            print(f"main: EXIT from supervisor: {reason}")
+
+
+def is_exit_from(m, sup: Pid) -> bool:
+    match m:
+        case ("EXIT", Pid(p), _) if p == sup:
+            return True
+    return False
+
+
+async def sync_inner(top: Pid) -> Pid:
+    inner = which_child(top, "inner")
+    count_children(inner)
+    return inner
+
+
+async def main() -> None:
+    trap_exit(True)
+    inner_spec = Supervisor([ChildSpec("w1", worker, ("w1",)), ChildSpec("w2", worker, ("w2",))],
+                            strategy="one_for_one", max_restarts=0, within_seconds=1.0, name="inner", trace=True)
+    top = start_supervisor(Supervisor([ChildSpec("a", worker, ("a",)), ChildSpec("inner", inner_spec)],
+                                      strategy="one_for_one", max_restarts=0, within_seconds=1.0, name="top", trace=True))
+    sub = await sync_inner(top)
+    print("main: tree started")
+    await send(which_child(sub, "w1"), "divide")
+    await wait_exit(top)
+
+
+if __name__ == "__main__":
+    run(main())

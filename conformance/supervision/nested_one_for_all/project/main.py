@@ -1,0 +1,104 @@
+"""One_for_all at the top: a crash of a worker restarts the whole inner tree (shut down child by child
+first).
+"""
+
+from pyvm import (ChildSpec, Pid, Supervisor, count_children, exit, kill, receive, run, self_pid, send,
+                  sleep, start_supervisor, trap_exit, which_child)
+
+
+async def worker(name: str) -> None:
+    count = 0
+    while True:
+        msg = await receive()
+        match msg:
+            case ("ping", Pid(sender)):
+                count += 1
+                print(f"{name}: ping {count}")
+                await send(sender, ("pong", name))
+            case "divide":
+                print(f"{name}: dividing by zero")
+                print(count / (count - count))
+            case ("exit", str(reason)):
+                print(f"{name}: exit {reason}")
+                exit(reason)
+            case "return":
+                print(f"{name}: returning")
+                return
+
+
+async def ping(sup: Pid, cid: str) -> None:
+    await send(which_child(sup, cid), ("ping", self_pid()))
+    await receive(where=lambda m: m == ("pong", cid))
+
+
+async def new_pid(sup: Pid, cid: str, old: Pid) -> Pid:
+    now = which_child(sup, cid)
+    while now is None or now == old:
+        await sleep(0.01)
+        now = which_child(sup, cid)
+    return now
+
+
+async def restarted(sup: Pid, cid: str, old: Pid) -> None:
+    now = which_child(sup, cid)
+    while now is None or now == old:
+        await sleep(0.01)
+        now = which_child(sup, cid)
+    print(f"main: {cid} restarted")
+
+
+async def inner_up(top: Pid, old: Pid) -> Pid:
+    inner = which_child(top, "inner")
+    while inner is None or inner == old:
+        await sleep(0.01)
+        inner = which_child(top, "inner")
+    count_children(inner)
+    return inner
+
+
+async def stop(sup: Pid) -> None:
+    kill(sup, "shutdown")
+    await wait_exit(sup)
+
+
+async def wait_exit(sup: Pid) -> None:
+    m = await receive(where=lambda m: is_exit_from(m, sup))
+    match m:
+        case ("EXIT", _, str(reason)):
+            print(f"main: EXIT from supervisor: {reason}")
+
+
+def is_exit_from(m, sup: Pid) -> bool:
+    match m:
+        case ("EXIT", Pid(p), _) if p == sup:
+            return True
+    return False
+
+
+async def sync_inner(top: Pid) -> Pid:
+    inner = which_child(top, "inner")
+    count_children(inner)
+    return inner
+
+
+async def main() -> None:
+    trap_exit(True)
+    inner_spec = Supervisor([ChildSpec("w1", worker, ("w1",)), ChildSpec("w2", worker, ("w2",))],
+                            strategy="one_for_one", max_restarts=3, within_seconds=1.0, name="inner", trace=True)
+    top = start_supervisor(Supervisor([ChildSpec("a", worker, ("a",)), ChildSpec("inner", inner_spec)],
+                                      strategy="one_for_all", max_restarts=3, within_seconds=1.0, name="top", trace=True))
+    sub = await sync_inner(top)
+    print("main: tree started")
+    await ping(sub, "w1")
+    old = which_child(top, "a")
+    await send(old, ("exit", "oops"))
+    await new_pid(top, "a", old)
+    sub2 = await inner_up(top, sub)
+    print("main: a and inner restarted")
+    await ping(sub2, "w1")
+    await ping(top, "a")
+    await stop(top)
+
+
+if __name__ == "__main__":
+    run(main())
