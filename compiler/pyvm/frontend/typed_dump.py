@@ -22,7 +22,7 @@ def dump_typed(checker: Checker) -> str:
             out.append(f"global {name}: {resolve(t, None)}")
         out.append("")
     for inst in checker.instances.values():
-        out.append(f"def {_signature(inst)}:")
+        out.append(f"{'async ' if inst.func.is_async else ''}def {_signature(inst)}:")
         for name, t in sorted(inst.vars.items()):
             if name not in inst.func.params:
                 out.append(f"    {name}: {resolve(t, None)}")
