@@ -430,6 +430,11 @@ void pyvm_actor_drain(pyvm_actor* a) {
     pyvm_msg* m;
     while ((m = pyvm_mpsc_pop(&a->queue))) {
         if (m->kind != PYVM_MSG_EXIT) {
+            if (pyvm_links_swallow_down(a, m)) {
+                pyvm_stats_add(PYVM_STAT_DISCARDED, 1); /* flushed by demonitor before it arrived */
+                pyvm_message_free(m);
+                continue;
+            }
             inbox_append(a, m);
             continue;
         }

@@ -158,6 +158,9 @@ void pyvm_actor_signal_exit(pyvm_actor* a, pyvm_pid from, const char* reason, bo
 void pyvm_actor_link_new(pyvm_actor* parent, pyvm_actor* child);
 int64_t pyvm_actor_monitor_new(pyvm_actor* watcher, pyvm_actor* target);
 void pyvm_links_notify(pyvm_actor* a, const char* reason);
+/* (owner, draining) Is m the DOWN of a monitor demonitor(flush) removed while it was on its way?
+ * Then it is dropped rather than queued. */
+bool pyvm_links_swallow_down(pyvm_actor* a, const pyvm_msg* m);
 /* Delivers an envelope to a (a message: no lock, dropped later if a is gone). */
 void pyvm_actor_deliver(pyvm_actor* a, pyvm_msg* m);
 /* Every record ever carved is pyvm_actor_record(i) for 0 <= i < the count

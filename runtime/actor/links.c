@@ -166,6 +166,10 @@ static bool remove_monitor(pyvm_actor* target, int64_t ref) {
     return found;
 }
 
+/* A `watching` entry with this target is a flushed monitor whose DOWN is still on its way (pids
+ * are never 0). */
+#define IN_FLIGHT ((pyvm_pid)0)
+
 /* ("DOWN", ref, ...): the ref is the second slot; in the encoding it follows
  * the tuple length and the 4-letter string "DOWN" (8 + 1 + 1 + 4 bytes). */
 static int64_t down_ref(const pyvm_msg* m) {
@@ -178,11 +182,12 @@ bool pyvm_actor_demonitor(int64_t ref, bool flush) {
     pyvm_actor* self = pyvm_actor_current();
     if (!self)
         pyvm_raise(PYVM_EXC_RUNTIME, "demonitor outside an actor");
-    bool active = false;
+    bool active = false, watched = false;
     for (int i = 0; i < self->nwatching; i++)
-        if (self->watching[i].ref == ref) {
+        if (self->watching[i].ref == ref && self->watching[i].pid != IN_FLIGHT) {
             pyvm_pid target = self->watching[i].pid;
             self->watching[i] = self->watching[--self->nwatching];
+            watched = true;
             pyvm_actor* b = pyvm_actor_lookup(target);
             if (b) {
                 active = remove_monitor(b, ref);
@@ -191,6 +196,7 @@ bool pyvm_actor_demonitor(int64_t ref, bool flush) {
             break;
         }
     if (flush) {
+        bool flushed = false;
         pyvm_actor_drain(self);
         pyvm_msg* prev = NULL;
         for (pyvm_msg* m = self->inbox_head; m;) {
@@ -205,13 +211,31 @@ bool pyvm_actor_demonitor(int64_t ref, bool flush) {
                 self->inbox_len--;
                 pyvm_stats_add(PYVM_STAT_DISCARDED, 1); /* flushed */
                 pyvm_message_free(m);
+                flushed = true;
             } else {
                 prev = m;
             }
             m = next;
         }
+        /* The target was ending: its DOWN is sent but not here yet (it took its monitor list
+         * before we looked, or is already unlisted as dead). Drop it when it arrives. */
+        if (watched && !active && !flushed &&
+            grow((void**)&self->watching, &self->capwatching, self->nwatching, sizeof *self->watching))
+            self->watching[self->nwatching++] = (pyvm_monitor){ref, IN_FLIGHT};
     }
     return active;
+}
+
+bool pyvm_links_swallow_down(pyvm_actor* a, const pyvm_msg* m) {
+    if (!a->nwatching || m->type != pyvm_message_down_type())
+        return false;
+    int64_t ref = down_ref(m);
+    for (int i = 0; i < a->nwatching; i++)
+        if (a->watching[i].ref == ref && a->watching[i].pid == IN_FLIGHT) {
+            a->watching[i] = a->watching[--a->nwatching];
+            return true;
+        }
+    return false;
 }
 
 void pyvm_links_notify(pyvm_actor* a, const char* reason) {
@@ -244,6 +268,8 @@ void pyvm_links_notify(pyvm_actor* a, const char* reason) {
     }
     /* Monitors this actor held on others go away with it. */
     for (int i = 0; i < a->nwatching; i++) {
+        if (a->watching[i].pid == IN_FLIGHT)
+            continue;
         pyvm_actor* t = pyvm_actor_lookup(a->watching[i].pid);
         if (t) {
             remove_monitor(t, a->watching[i].ref);

@@ -403,10 +403,17 @@ _Noreturn void pyvm_sched_exit(void) {
     abort(); /* an exited actor is never resumed */
 }
 
+/* Deterministic mode's virtual clock counts CPU work as well as waiting: a time slice spent to the
+ * end costs this much virtual time, so an actor sleeping beside busy ones (which never leave the
+ * run queue empty, the only other moment time moves) still wakes. Blocking costs nothing. */
+#define DET_SLICE_NS 50000
+
 static void slice_spent(pyvm_actor* a) {
     /* acquire: pairs with the release of the signal's sender */
     if (atomic_load_explicit(&a->sig_pending, memory_order_acquire))
         pyvm_actor_drain(a);
+    if (RT.det)
+        RT.vclock += DET_SLICE_NS; /* one worker in deterministic mode: no other writer */
     switch_out(a, PYVM_SW_YIELD);
     /* acquire: as above */
     if (atomic_load_explicit(&a->sig_pending, memory_order_acquire))

@@ -59,6 +59,7 @@ CASES: dict[tuple[str, str], tuple[int, int]] = {
     ("test_failure", "isolation"): (0, 0),
     ("test_failure", "links"): (0, 0),
     ("test_failure", "mass_crash"): (300, 3000),
+    ("test_failure", "demonitor_race"): (2000, 20000),
     ("test_supervisor", "strategies"): (0, 0),
     ("test_supervisor", "restart_types"): (0, 0),
     ("test_supervisor", "intensity"): (0, 0),
@@ -68,7 +69,7 @@ CASES: dict[tuple[str, str], tuple[int, int]] = {
 }
 # Under a sanitizer the fast sizes shrink further (10x slower code, 2 cores).
 SANITIZED_SIZE = {"spawn_exit": 2000, "yield": 20000, "pingpong": 5000, "stealing": 400, "fairness": 500, "hibernation": 200,
-                  "fifo": 40000, "mass_crash": 60, "waves": 2000, "chaos": 100}
+                  "fifo": 40000, "mass_crash": 60, "demonitor_race": 300, "waves": 2000, "chaos": 100}
 SAN_ENV = {
     "address": {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0",
                 "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"},

@@ -88,6 +88,8 @@ def _bind(fc, node: ast.Call, name: str) -> dict:
 
 def _expect(fc, node: ast.expr, want: tuple, what: str) -> Type:
     t = fc.need(fc.expr(node), node, what)
+    if t not in want and t == DYN:
+        fc.not_dynamic(node, t)
     if t not in want:
         raise fc.fail(node, f"{what} must be {' or '.join(map(str, want))}, not {t}")
     return t

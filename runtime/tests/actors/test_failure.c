@@ -255,12 +255,54 @@ static void t_mass_crash(long n) {
     CHECK_EQ(s.crashed, n - n / 3);
 }
 
+static bool is_int(const pyvm_type* t, pyvm_slot v, void* ctx) {
+    (void)v;
+    (void)ctx;
+    return t == &pyvm_type_int;
+}
+
+/* demonitor(ref, flush) right after a monitored actor's last message: its DOWN may be on its way
+ * (the actor ends concurrently on another worker); it must never show up afterwards. Batches of
+ * children, so that the other worker steals some and ends them while the flusher demonitors. */
+static void reply_and_end(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    pyvm_mailbox_send((pyvm_pid)arg, &pyvm_type_int, 1);
+}
+
+static void flusher(pyvm_tstate* ts, pyvm_slot arg) {
+    (void)ts;
+    enum { BATCH = 8 };
+    long rounds = (long)arg, late = 0;
+    for (long i = 0; i < rounds; i++) {
+        int64_t refs[BATCH];
+        pyvm_spawn_opts o = {.monitor = true};
+        for (int k = 0; k < BATCH; k++)
+            pyvm_actor_spawn_opt(reply_and_end, &pyvm_type_int, (pyvm_slot)pyvm_actor_self(), &o, &refs[k]);
+        const pyvm_type* t;
+        pyvm_slot v;
+        for (int k = 0; k < BATCH; k++) {
+            CHECK(pyvm_mailbox_receive_match(is_int, NULL, &t, &v, -1));
+            pyvm_actor_demonitor(refs[k], true); /* any child's: all have replied by the last one */
+        }
+        while (pyvm_mailbox_receive(&t, &v, 0))
+            late++;
+    }
+    CHECK_EQ(late, 0);
+}
+
+static void t_demonitor_race(long n) {
+    start(2, -1);
+    pyvm_actor_spawn(flusher, &pyvm_type_int, (pyvm_slot)n);
+    finish_runtime();
+}
+
 int main(int argc, char** argv) {
     pyvm_rt_init();
     static const test_case tests[] = {
         {"isolation", t_isolation, 0},
         {"links", t_links, 0},
         {"mass_crash", t_mass_crash, 300},
+        {"demonitor_race", t_demonitor_race, 2000},
         {NULL, NULL, 0},
     };
     return run_tests(tests, argc, argv);

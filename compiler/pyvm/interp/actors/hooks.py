@@ -36,6 +36,8 @@ from pyvm.plain.pid import Pid
 from pyvm.plain.system import ActorCrashed, ActorExit, ActorSystem
 
 SLICE = 2000  # instructions an actor runs before the others get their turn
+# virtual time a spent slice costs (runtime/sched/sched.c DET_SLICE_NS): a sleeper beside busy actors wakes
+SLICE_VIRTUAL_SECONDS = 50e-6
 HANDLE_BASE = 0x7E00_0000_0000  # ChildSpec / Supervisor handles (never dereferenced by C)
 RESTARTS = ("permanent", "transient", "temporary")
 STRATEGIES = ("one_for_one", "one_for_all", "rest_for_one")
@@ -94,6 +96,7 @@ class ActorRuntime:
         self.slice = slice_
         self.interp = None  # set once the Interpreter exists (it needs these hooks first)
         self.system: ActorSystem | None = None
+        self.loop: ActorLoop | None = None
         self.active: InterpActor | None = None
         self.by_pid: dict[int, InterpActor] = {}
         self.handles: list = []
@@ -186,7 +189,8 @@ class ActorRuntime:
                 if thread.pending is not None:
                     value = await self.serve(act, thread.request)
                     thread.resume(value)
-                else:
+                else:  # the slice is spent: CPU work moves the virtual clock, as in the native runtime
+                    self.loop.advance(SLICE_VIRTUAL_SECONDS)
                     await asyncio.sleep(0)
         except CRaise as exc:
             if exc.exit_status is not None:
@@ -272,7 +276,7 @@ class ActorRuntime:
         bridge = self.bridge
         msg = self.coroutine_message(coro)
         outer = bridge.tstate()
-        loop = ActorLoop(virtual=True)
+        loop = self.loop = ActorLoop(virtual=True)
         self.system = ActorSystem(loop, trace_writer=lambda line: bridge.print_text(line + "\n"),
                                   crash_reporter=self._report_python_crash)
         # A blocking supervisor call runs other actors on the caller's Python stack (block_until): put
