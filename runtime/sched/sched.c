@@ -342,6 +342,10 @@ void pyvm_sched_spawned(pyvm_actor* a) {
 }
 
 void pyvm_sched_wake(pyvm_actor* a) {
+    /* seq_cst: the waker's side of take_actor's Dekker pattern: our message push (before this
+     * fence) against the actor's RUNNING (before its mailbox loads); if we still see QUEUED or
+     * NOTIFIED below, its next mailbox look sees our message */
+    atomic_thread_fence(memory_order_seq_cst);
     /* acquire: pairs with the release of whoever set the state we act on */
     int s = atomic_load_explicit(&a->run_state, memory_order_acquire);
     for (;;) {
@@ -529,9 +533,11 @@ static void leave_actor(pyvm_worker* w, pyvm_actor* a) {
  * and was dealt with: finished with a MemoryError, or under TSan queued to
  * wait for a fiber). */
 static bool take_actor(pyvm_worker* w, pyvm_actor* a) {
-    /* relaxed: we own a through the queue hand-off (the take's CAS or a mutex); wakers only
-     * ever change this word with read-modify-writes, which see the latest value anyway */
-    atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+    /* seq_cst: Dekker's pattern with pyvm_sched_wake. The actor is about to look at its mailbox;
+     * a waker that pushed a message and then still sees QUEUED returns without doing anything,
+     * so RUNNING must be visible before this actor's mailbox loads (a plain store could wait in
+     * the store buffer past them: the message missed, the actor parked with it queued). */
+    atomic_exchange_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_seq_cst);
     return a->started || start_actor(w, a);
 }
 
@@ -648,8 +654,8 @@ static void run_actor(pyvm_worker* w, pyvm_actor* a, bool inherit) {
             if (!atomic_compare_exchange_strong_explicit(&a->run_state, &expect, PYVM_RS_WAITING,
                                                          memory_order_acq_rel, memory_order_acquire)) {
                 /* Woken meanwhile: a goes on, and the actor picked for after it waits in front. */
-                /* relaxed: still ours (NOTIFIED is only ever left by us) */
-                atomic_store_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_relaxed);
+                /* seq_cst: a re-checks its mailbox next; as in take_actor */
+                atomic_exchange_explicit(&a->run_state, PYVM_RS_RUNNING, memory_order_seq_cst);
                 if (next) {
                     if (!w->runnext)
                         w->runnext = next;
