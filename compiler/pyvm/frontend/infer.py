@@ -461,7 +461,8 @@ class FunctionChecker:
                 and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and isinstance(test.args[1], ast.Name)):
             return None
         subject, cls = test.args[0].id, test.args[1].id
-        target = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "Pid": PID}.get(cls)
+        from pyvm.frontend.infer_match import CLASS_PATTERNS
+        target = CLASS_PATTERNS.get(cls, (None, None))[1]  # the scalar classes: int, float, bool, str, Pid
         if target is None or self.inst.types.get(id(test.args[0]), NONE).prune() != DYN:
             return None
         if any(isinstance(n, ast.Name) and n.id == subject and isinstance(n.ctx, ast.Store)

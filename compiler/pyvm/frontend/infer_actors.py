@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from pyvm.frontend.errors import error, unsupported
 from pyvm.frontend.types import (BOOL, CHILD_SPEC, DYN, FLOAT, INT, NONE, PID, STR, SUPERVISOR, CoroT, FnRefT,
@@ -66,24 +67,13 @@ def _awaited(fc) -> set:
 
 
 def _bind(fc, node: ast.Call, name: str) -> dict:
+    """The arguments given, by parameter name (the ones left to their defaults absent), with the
+    errors user functions' calls get."""
+    from pyvm.frontend.infer_calls import bind_arguments
     params = _SIGNATURES[name]
-    names = [p for p, _ in params]
-    bound: dict[str, ast.expr] = {}
-    if len(node.args) > len(params):
-        raise error(fc.source, node, "call", f"{name}() takes {len(params)} positional argument"
-                    f"{'' if len(params) == 1 else 's'} but {len(node.args)} were given")
-    for p, a in zip(names, node.args):
-        bound[p] = a
-    for kw in node.keywords:
-        if kw.arg not in names:
-            raise error(fc.source, kw, "call", f"{name}() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg in bound:
-            raise error(fc.source, kw, "call", f"{name}() got multiple values for argument '{kw.arg}'")
-        bound[kw.arg] = kw.value
-    missing = [p for p, has_default in params if not has_default and p not in bound]
-    if missing:
-        raise error(fc.source, node, "call", f"{name}() missing required argument '{missing[0]}'")
-    return bound
+    signature = SimpleNamespace(params=[p for p, _ in params], defaults={p: None for p, has in params if has})
+    args = bind_arguments(fc, node, signature, name)
+    return {p: a for p, a in zip(signature.params, args) if a is not None}
 
 
 def _expect(fc, node: ast.expr, want: tuple, what: str) -> Type:

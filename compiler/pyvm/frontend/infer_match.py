@@ -15,6 +15,7 @@ from pyvm.frontend.types import BOOL, DYN, FLOAT, INT, NONE, PID, STR, ListT, Tu
 # class pattern name -> (runtime tag of pyvm_dyn_isinstance, the static type a scalar narrows to)
 CLASS_PATTERNS = {"int": (0, INT), "float": (1, FLOAT), "bool": (2, BOOL), "str": (4, STR), "list": (5, None),
                   "dict": (6, None), "tuple": (7, None), "Pid": (10, PID)}
+TAG_BOOL, TAG_NONE = 2, 3  # runtime/core/obj.h PYVM_T_BOOL, PYVM_T_NONE
 
 
 def check_match(fc, node: ast.Match) -> None:

@@ -14,6 +14,7 @@ import ast
 
 from pyvm.frontend.infer import Narrowing, Unbox, UserCall
 from pyvm.frontend.infer_actors import _SIGNATURES, ActorCall
+from pyvm.frontend.infer_match import CLASS_PATTERNS, TAG_NONE
 from pyvm.frontend.lower_expr import from_slot, to_slot
 from pyvm.frontend.types import (BOOL, DYN, FLOAT, INT, NONE, PID, CoroT, ListT, TupleT, Type, descriptor, kir_type,
                                  resolve)
@@ -21,7 +22,16 @@ from pyvm.kir import NULL, Builder, Const, Function, Reg, Sym, i1, i64
 from pyvm.kir.types import F64, I1, I64, PTR, VOID
 
 TUPLE_TYPE = 8  # runtime/core/obj.h: the header's descriptor pointer
-ISINSTANCE_TAGS = {"int": 0, "float": 1, "bool": 2, "str": 4, "list": 5, "dict": 6, "tuple": 7, "Pid": 10}
+
+
+# Primitives that are one runtime call on their arguments as they are: name -> (function, result type)
+_DIRECT_CALLS = {"monitor": ("pyvm_act_monitor", I64), "demonitor": ("pyvm_act_demonitor", I1),
+                 "link": ("pyvm_act_link", VOID), "unlink": ("pyvm_act_unlink", VOID),
+                 "trap_exit": ("pyvm_act_trap_exit", I1), "whereis": ("pyvm_act_whereis", I64),
+                 "register": ("pyvm_act_register", I1), "start_supervisor": ("pyvm_sup_start", I64),
+                 "which_child": ("pyvm_sup_which_child", I64), "terminate_child": ("pyvm_sup_terminate_child", I1),
+                 "restart_child": ("pyvm_sup_restart_child", I1), "delete_child": ("pyvm_sup_delete_child", I1),
+                 "count_children": ("pyvm_sup_count_children", I64)}
 
 
 def f64(value: float):
@@ -182,15 +192,8 @@ class ActorLowering:
         if name == "sleep":
             self.rt("pyvm_act_sleep", [self.seconds(a["seconds"], 0.0)])
             return None
-        simple = {"monitor": ("pyvm_act_monitor", I64), "demonitor": ("pyvm_act_demonitor", I1),
-                  "link": ("pyvm_act_link", VOID), "unlink": ("pyvm_act_unlink", VOID),
-                  "trap_exit": ("pyvm_act_trap_exit", I1), "whereis": ("pyvm_act_whereis", I64),
-                  "register": ("pyvm_act_register", I1), "start_supervisor": ("pyvm_sup_start", I64),
-                  "which_child": ("pyvm_sup_which_child", I64), "terminate_child": ("pyvm_sup_terminate_child", I1),
-                  "restart_child": ("pyvm_sup_restart_child", I1), "delete_child": ("pyvm_sup_delete_child", I1),
-                  "count_children": ("pyvm_sup_count_children", I64)}
-        if name in simple:
-            fn, ret = simple[name]
+        if name in _DIRECT_CALLS:
+            fn, ret = _DIRECT_CALLS[name]
             values = [self.value(a[p]) for p, _ in _SIGNATURES[name] if p in a]
             result = self.rt(fn, values, ret)
             return None if ret == VOID else result
@@ -228,11 +231,14 @@ class ActorLowering:
         """The value of a message box as a static type (TypeError when it is not one)."""
         return self.from_slot(self.rt("pyvm_dyn_expect", [box, self.descriptor(t)], I64), t)
 
+    def dyn_isinstance(self, box, tag: int):
+        return self.rt("pyvm_dyn_isinstance", [box, i64(tag)], I1)
+
     def dyn_isinstance_of(self, box, classes: ast.expr):
         names = [n.id for n in (classes.elts if isinstance(classes, ast.Tuple) else [classes])]
         result = None
         for n in names:
-            one = self.rt("pyvm_dyn_isinstance", [box, i64(ISINSTANCE_TAGS[n])], I1)
+            one = self.dyn_isinstance(box, CLASS_PATTERNS[n][0])
             result = one if result is None else self.b.binary("OR", result, one)
         return result
 
@@ -263,7 +269,7 @@ class ActorLowering:
         if name in ("Is", "IsNot") and NONE in (at, bt) and ({at, bt} - {NONE}) <= {DYN, PID}:
             v, t = (a, at) if at != NONE else (b, bt)
             if t == DYN:
-                same = self.rt("pyvm_dyn_isinstance", [v, i64(3)], I1)
+                same = self.dyn_isinstance(v, TAG_NONE)
             elif t == PID:
                 same = self.b.icmp("eq", v, i64(0))
             else:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import ast
 
-from pyvm.frontend.infer_match import CLASS_PATTERNS
+from pyvm.frontend.infer_match import CLASS_PATTERNS, TAG_BOOL, TAG_NONE
 from pyvm.frontend.types import BOOL, DYN, INT, NONE, PID, ListT, TupleT, Type
 from pyvm.kir import i1, i64
 from pyvm.kir.types import I1, I64, PTR
-
-TAG_BOOL, TAG_NONE = 2, 3
 
 
 class MatchLowering:
@@ -34,9 +32,6 @@ class MatchLowering:
         ok = self.new_block("pat_ok")
         self.b.jump_if(cond, ok, fail)
         self.b.position_at_end(ok)
-
-    def dyn_isinstance(self, box, tag: int):
-        return self.rt("pyvm_dyn_isinstance", [box, i64(tag)], I1)
 
     def test_pattern(self, p: ast.pattern, v, t: Type, fail) -> None:
         t = t.prune()
