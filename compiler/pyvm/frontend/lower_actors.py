@@ -11,6 +11,7 @@ instance the program gets two thunks:
 from __future__ import annotations
 
 import ast
+from types import SimpleNamespace
 
 from pyvm.frontend.infer import Narrowing, Unbox, UserCall
 from pyvm.frontend.infer_actors import _SIGNATURES, ActorCall
@@ -81,26 +82,6 @@ def coroutine_thunks(program, inst) -> tuple[str, str]:
     b.ret()
     program.module.functions.append(entry)
     return entry_name, run_name
-
-
-def predicate_thunk(program, inst) -> str:
-    """`p.where(ctx, env, box) -> i1`: a receive(where=p) predicate as the runtime calls it."""
-    inst = program.canonical(inst)
-    key = ("where", id(inst))
-    name = program.function_names.get(key)
-    if name is not None:
-        return name
-    target = program.function_name(inst)
-    name = program.unique(target + ".where")
-    program.function_names[key] = name
-    ctx, env, box = Reg("ctx", PTR), Reg("env", PTR), Reg("box", PTR)
-    fn = Function(name, [ctx, env, box], I1)
-    b = Builder(fn)
-    b.position_at_end(b.new_block("entry"))
-    args = [ctx] + ([env] if inst.func.frees else []) + [box]
-    b.ret(b.call(Sym(target), args, I1))
-    program.module.functions.append(fn)
-    return name
 
 
 # ---- in function bodies (a FunctionLowering mixin) ------------------------------------------------
@@ -181,7 +162,8 @@ class ActorLowering:
             if "where" in call.detail:
                 inst = call.detail["where"]
                 env = self.value(a["where"]) if inst.func.frees else NULL
-                thunk = Sym(predicate_thunk(self.p, inst))
+                # the runtime calls it as pred(ctx, env, box) -> bool: a closure's uniform entry
+                thunk = Sym(self.p.boxed_thunk(inst, SimpleNamespace(params=[DYN], ret=BOOL)))
                 return self.rt("pyvm_act_receive_where", [thunk, env, timeout], PTR)
             return self.rt("pyvm_act_receive", [timeout], PTR)
         if name == "gather":
